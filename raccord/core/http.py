@@ -1,0 +1,133 @@
+"""The one way raccord calls the outside: trust store, timeouts, rate limits, retries with
+Retry-After, a per-interface call log, and redaction of everything it records."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from raccord.core.diagnosis import (
+    Diagnosis,
+    Problem,
+    ServiceError,
+    diagnose_exception,
+    diagnose_response,
+)
+from raccord.core.i18n import Tr
+from raccord.core.models import CallLog
+from raccord.core.ratelimit import Ceiling
+
+if TYPE_CHECKING:
+    from raccord.core.hub import Hub
+
+log = logging.getLogger("raccord.http")
+DEFAULT_TIMEOUT = 20.0
+USER_AGENT = "raccord/0.1 (+https://github.com/raccord)"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 1
+    delay_s: float = 0.0
+    # A call that is not idempotent is not retried after its request may have been received.
+    idempotent: bool = True
+    max_wait_s: float = 300.0
+
+
+@dataclass
+class Outgoing:
+    """An interface's door to the outside."""
+
+    hub: Hub
+    interface: str
+    timeout: float = DEFAULT_TIMEOUT
+    ceilings: list[Ceiling] = field(default_factory=list)
+    sleep: Callable[[float], None] = time.sleep
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        return httpx.Client(verify=self.hub.trust.ssl_context(), timeout=self.timeout,
+                            headers={"User-Agent": USER_AGENT}, **kwargs)
+
+    def request(self, method: str, url: str, *, retry: RetryPolicy | None = None,
+                expect: tuple[int, ...] = (200,), client: httpx.Client | None = None,
+                detail: Callable[[httpx.Response], str] | None = None,
+                **kwargs: Any) -> httpx.Response:
+        """Send a request; return the response when its status is expected, else raise
+        ServiceError with a diagnosis, after the policy's retries for transient failures."""
+        policy = retry or RetryPolicy()
+        own = client is None
+        http = client or self.client()
+        try:
+            attempt = 0
+            while True:
+                attempt += 1
+                try:
+                    return self._once(http, method, url, expect, detail, policy, **kwargs)
+                except ServiceError as error:
+                    diagnosis = error.diagnosis
+                    if not diagnosis.transient or attempt >= policy.attempts:
+                        raise
+                    if diagnosis.problem is Problem.OUTCOME_UNKNOWN and not policy.idempotent:
+                        raise
+                    wait = max(policy.delay_s, diagnosis.retry_after or 0.0)
+                    if wait > policy.max_wait_s:
+                        raise
+                    log.info("%s: %s %s failed (%s), try %d of %d in %.1f s", self.interface,
+                             method, self.hub.redactor.url(url), diagnosis.problem, attempt + 1,
+                             policy.attempts, wait)
+                    self.sleep(wait)
+        finally:
+            if own:
+                http.close()
+
+    def _once(self, http: httpx.Client, method: str, url: str, expect: tuple[int, ...],
+              detail: Callable[[httpx.Response], str] | None, policy: RetryPolicy,
+              **kwargs: Any) -> httpx.Response:
+        if self.ceilings:
+            self.hub.limiter.acquire(self.interface, self.ceilings)
+        started = time.monotonic()
+        try:
+            response = http.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            diagnosis = diagnose_exception(exc, url, self.timeout)
+            sent = isinstance(exc, httpx.ReadTimeout | httpx.RemoteProtocolError | httpx.ReadError)
+            if sent and not policy.idempotent:
+                diagnosis = Diagnosis(Problem.OUTCOME_UNKNOWN, Tr(
+                    "La requête est partie mais la réponse s'est perdue : son effet sera vérifié "
+                    "auprès du service avant tout nouvel essai.",
+                    "The request went out but its answer was lost: its effect will be checked "
+                    "with the service before any new try."))
+            self._record(method, url, None, started, diagnosis.problem.value,
+                         diagnosis.message.en)
+            raise ServiceError(diagnosis) from None
+        if response.status_code in expect:
+            self._record(method, url, response.status_code, started, "ok", None)
+            return response
+        why = ""
+        if detail is not None:
+            try:
+                why = detail(response)
+            except Exception:  # a body we cannot read must not hide the status
+                why = ""
+        diagnosis = diagnose_response(response, self.hub.redactor.text(why))
+        self._record(method, url, response.status_code, started, diagnosis.problem.value,
+                     diagnosis.message.en)
+        raise ServiceError(diagnosis)
+
+    def _record(self, method: str, url: str, status: int | None, started: float, outcome: str,
+                error: str | None) -> None:
+        redactor = self.hub.redactor
+        duration = int((time.monotonic() - started) * 1000)
+        entry = CallLog(interface=self.interface, method=method, url=redactor.url(url),
+                        status=status, duration_ms=duration, outcome=outcome,
+                        error=redactor.text(error) if error else None)
+        try:
+            with self.hub.db.session() as session:
+                session.add(entry)
+        except Exception:  # the call log must never break the call itself
+            log.warning("call log unavailable for %s", self.interface)

@@ -1,0 +1,114 @@
+"""The hub: one object wiring the database, secrets, settings, trust store, outgoing HTTP,
+limits and the interfaces together. Every face (console, API, CLI, worker) builds one."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from raccord.core.accounts import Accounts
+from raccord.core.config import Environment, load_environment
+from raccord.core.db import Database, migrate
+from raccord.core.diagnosis import ServiceError
+from raccord.core.http import Outgoing
+from raccord.core.i18n import Tr
+from raccord.core.models import InterfaceStatus, Setting, utcnow
+from raccord.core.ratelimit import Ceiling, RateLimiter
+from raccord.core.redaction import Redactor, install_log_redaction
+from raccord.core.secrets import SecretBox, load_secret_box
+from raccord.core.settings_store import Actor, SettingsStore
+from raccord.core.trust import TrustStore
+from raccord.interfaces.base import InterfaceSpec, TestReport
+
+log = logging.getLogger("raccord")
+
+
+@dataclass
+class Status:
+    ok: bool
+    source: str
+    summary: str
+    at: datetime
+
+
+class Hub:
+    def __init__(self, env: Environment | None = None) -> None:
+        from raccord.interfaces.registry import INTERFACES
+
+        self.env = env or load_environment()
+        self.db = Database(self.env.database_url)
+        migrate(self.db.engine)
+        self.redactor = Redactor()
+        install_log_redaction(self.redactor)
+        self.box, self.new_key_file = self._open_secrets()
+        if self.new_key_file:
+            log.warning("created the secret key file %s: back it up, the stored secrets cannot "
+                        "be read without it", self.env.key_file)
+        self.interfaces: dict[str, InterfaceSpec] = {spec.name: spec for spec in INTERFACES}
+        self.settings = SettingsStore(self.db, self.box,
+                                      {n: s.schema for n, s in self.interfaces.items()},
+                                      self.env.mode, self.redactor)
+        self.accounts = Accounts(self.db)
+        self.trust = TrustStore(self.db)
+        self.limiter = RateLimiter(self.env.redis_url or "memory://")
+
+    def _open_secrets(self) -> tuple[SecretBox, bool]:
+        with self.db.session() as session:
+            encrypted = session.scalar(select(func.count(Setting.id)).where(
+                Setting.value.like("gAAAA%"))) or 0
+        return load_secret_box(self.env.secret_key, self.env.key_file, encrypted > 0)
+
+    def outgoing(self, interface: str, *, timeout: float = 20.0,
+                 ceilings: list[Ceiling] | None = None) -> Outgoing:
+        return Outgoing(self, interface, timeout=timeout, ceilings=ceilings or [])
+
+    def values(self, interface: str, scope: str = "") -> dict[str, Any]:
+        return self.settings.values(interface, scope)
+
+    def run_tests(self, interface: str, which: str | None = None) -> list[TestReport]:
+        """Run an interface's Test buttons (all, or the one named `which`)."""
+        spec = self.interfaces[interface]
+        chosen = [t for t in spec.tests if which in (None, t.name)]
+        if not chosen:
+            raise KeyError(which or interface)
+        reports = []
+        for test in chosen:
+            try:
+                report = test.run(self)
+            except ServiceError as error:  # a Test that forgot a step still reports plainly
+                from raccord.interfaces.base import Step
+
+                report = TestReport(interface, steps=[Step(Tr("Appel", "Call"), False,
+                                                     error.diagnosis.message)])
+            report.test = test.name
+            reports.append(report)
+        ok = all(r.ok for r in reports)
+        summary = "; ".join(r.summary("en") for r in reports)
+        self.record_status(interface, ok, "test", summary)
+        return reports
+
+    def record_status(self, interface: str, ok: bool, source: str, summary: str) -> None:
+        with self.db.session() as session:
+            row = session.get(InterfaceStatus, interface)
+            if row is None:
+                session.add(InterfaceStatus(interface=interface, ok=ok, source=source,
+                                            summary=self.redactor.text(summary)))
+            else:
+                row.ok, row.source, row.at = ok, source, utcnow()
+                row.summary = self.redactor.text(summary)
+
+    def status(self, interface: str) -> Status | None:
+        with self.db.session() as session:
+            row = session.get(InterfaceStatus, interface)
+            return None if row is None else Status(row.ok, row.source, row.summary, row.at)
+
+    def technical_actor(self, interface: str) -> Actor:
+        """Background work runs as the interface's technical user, shown in histories."""
+        from raccord.core.roles import Role
+
+        login = self.values(interface).get("technical_user") or "system"
+        return Actor(login, Role.OPERATOR)

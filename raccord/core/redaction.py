@@ -1,0 +1,93 @@
+"""Keeping secrets out of logs, call logs, audit and error pages.
+
+Two nets: every secret value currently stored (known from the schemas' secret fields), and
+patterns for credentials that never touch the store (bearer tokens, `key=` query parameters,
+passwords in URLs)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+MASK = "***"
+SENSITIVE_PARAMS = {
+    "key", "token", "access_token", "client_secret", "password", "api_key", "apikey",
+    "refresh_token", "assertion", "code", "signature", "sig",
+}
+PATTERNS = [
+    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9\-._~+/=]+"),
+    re.compile(r"(?i)(basic\s+)[A-Za-z0-9+/=]+"),
+    re.compile(r"(?i)(token\s+)[A-Za-z0-9\-._~+/=]{8,}"),
+    re.compile(r'(?i)("?(?:access_token|client_secret|password|refresh_token)"?\s*[:=]\s*"?)'
+               r'[^"&\s,}]+'),
+]
+MIN_SECRET_LENGTH = 4
+
+
+class Redactor:
+    def __init__(self) -> None:
+        self._known: tuple[str, ...] = ()
+        self._lock = threading.Lock()
+
+    def replace_known(self, secrets: Iterable[str]) -> None:
+        values = {s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}
+        with self._lock:
+            # Longest first, so that a secret containing another is masked whole.
+            self._known = tuple(sorted(values, key=len, reverse=True))
+
+    def add(self, secret: str) -> None:
+        if secret and len(secret) >= MIN_SECRET_LENGTH:
+            self.replace_known([*self._known, secret])
+
+    def text(self, value: str) -> str:
+        for secret in self._known:
+            if secret in value:
+                value = value.replace(secret, MASK)
+        for pattern in PATTERNS:
+            value = pattern.sub(lambda m: m.group(1) + MASK, value)
+        return value
+
+    def url(self, url: str) -> str:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if "@" in netloc:
+            netloc = MASK + "@" + netloc.split("@", 1)[1]
+        query = urlencode(
+            [(k, MASK if k.lower() in SENSITIVE_PARAMS else v)
+             for k, v in parse_qsl(parts.query, keep_blank_values=True)],
+            safe="*",
+        )
+        return self.text(urlunsplit((parts.scheme, netloc, parts.path, query, "")))
+
+
+class RedactingFilter(logging.Filter):
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        record.msg = self.redactor.text(message)
+        record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            # Tracebacks can carry secrets in their text: keep only the redacted one-liner.
+            record.msg += " | " + self.redactor.text(repr(record.exc_info[1]))
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def install_log_redaction(redactor: Redactor) -> None:
+    """Attach the filter to every handler of the root logger (and future ones via root)."""
+    root = logging.getLogger()
+    redacting = RedactingFilter(redactor)
+    if not root.handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
+                            "%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for handler in root.handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(redacting)

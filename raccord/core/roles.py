@@ -1,0 +1,40 @@
+"""Who may change what."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from raccord.core.config import DeploymentMode
+from raccord.core.i18n import Tr
+from raccord.core.schema import Field
+
+
+class Role(StrEnum):
+    OPERATOR = "operator"
+    ADMINISTRATOR = "administrator"
+    READER = "reader"
+
+
+ROLE_LABELS = {
+    Role.OPERATOR: Tr("opérateur", "operator"),
+    Role.ADMINISTRATOR: Tr("administrateur", "administrator"),
+    Role.READER: Tr("lecteur", "reader"),
+}
+
+
+def may_edit(role: Role, mode: DeploymentMode, field: Field | None = None) -> bool:
+    if role is Role.READER:
+        return False
+    if role is Role.OPERATOR:
+        return True
+    return not (field is not None and field.vendor and mode is DeploymentMode.SAAS)
+
+
+def refusal(role: Role, field: Field | None) -> Tr:
+    if role is Role.READER:
+        return Tr("Votre rôle (lecteur) permet de consulter, pas de modifier.",
+                  "Your role (reader) may read, not change.")
+    name = field.label if field else Tr("ce champ", "this field")
+    return Tr(f"« {name.fr} » est réservé à l'opérateur en mode SaaS : demandez-lui la "
+              "modification.",
+              f"'{name.en}' is set by the operator in SaaS mode: ask them to change it.")

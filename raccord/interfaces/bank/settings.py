@@ -1,0 +1,67 @@
+"""Bank connection through the Bridge aggregator (the seed's "Akuiteo Connect")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from raccord.core.i18n import Tr
+from raccord.core.schema import Field, InterfaceSchema, Kind, Rule, RuleContext
+from raccord.interfaces.common_fields import (
+    LOW_INTERVAL_WARNING,
+    poll_interval,
+    startup_delay,
+    technical_password,
+    technical_user,
+)
+
+BRIDGE_URL = "https://api.bridgeapi.io"
+
+
+def _vendor_credentials_first(values: Mapping[str, Any], ctx: RuleContext) -> Tr | None:
+    if not values.get("enabled"):
+        return None
+    if values.get("client_id") and values.get("client_secret"):
+        return None
+    if ctx.changed_key == "enabled":
+        return Tr("L'opérateur doit d'abord renseigner le Client ID et le Client Secret du compte "
+                  "Bridge avant que la connexion bancaire puisse être activée.",
+                  "The operator must first set the Bridge account's client ID and client secret "
+                  "before the bank connection can be enabled.")
+    return Tr("Obligatoire tant que la connexion bancaire est activée : désactivez-la d'abord.",
+              "Required while the bank connection is enabled: switch it off first.")
+
+
+SCHEMA = InterfaceSchema(
+    name="bank",
+    title=Tr("Connexion bancaire (Bridge)", "Bank connection (Bridge)"),
+    summary=Tr("Les transactions bancaires sont récupérées automatiquement depuis les banques "
+               "par l'agrégateur Bridge, au lieu d'importer des relevés à la main.",
+               "Bank transactions are fetched automatically from the banks through the Bridge "
+               "aggregator, instead of importing statement files by hand."),
+    fields=(
+        Field("enabled", Tr("Activer la connexion bancaire", "Enable the bank connection"),
+              Kind.BOOL, default=False),
+        Field("url", Tr("URL de l'API Bridge", "Bridge API URL"), Kind.URL, default=BRIDGE_URL,
+              vendor=True, advanced=True),
+        Field("client_id", Tr("Client ID Bridge", "Bridge client ID"), Kind.STR, vendor=True),
+        Field("client_secret", Tr("Client Secret Bridge", "Bridge client secret"), Kind.SECRET,
+              vendor=True),
+        technical_user(Tr("Crée les nouveaux relevés à partir des transactions récupérées.",
+                          "Creates the new statements from the fetched transactions.")),
+        technical_password(),
+        Field("log_email", Tr("E-mail", "E-mail"), Kind.EMAIL, help=Tr(
+            "Reçoit le journal d'exécution de la tâche planifiée.",
+            "Receives the scheduled task's execution log.")),
+        poll_interval(Tr("Intervalle de récupération des relevés",
+                         "Statement retrieval interval"),
+                      Tr("En secondes ; 21600 par défaut. ", "In seconds; 21600 by default. ")
+                      + LOW_INTERVAL_WARNING),
+        startup_delay(),
+    ),
+    rules=(
+        Rule(("enabled", "client_id", "client_secret"), _vendor_credentials_first,
+             Tr("Les identifiants Bridge de l'opérateur précèdent l'activation.",
+                "The operator's Bridge credentials come before enabling.")),
+    ),
+)

@@ -1,0 +1,63 @@
+"""`raccord serve --sandbox`: start every simulator and point every interface at it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from raccord.core.hub import Hub
+from raccord.core.roles import Role
+from raccord.core.schema import SettingError
+from raccord.core.settings_store import SYSTEM, company_scope
+from raccord.sandbox.server import SandboxCA, ThreadedServer, sandbox_app
+from raccord.sandbox.simulator import Simulator
+
+DEMO_COMPANY = ("DEMO", "Démo SARL", "73282932000074")
+TECHNICAL_LOGIN = "raccord-bot"
+TECHNICAL_PASSWORD = "sandbox-bot-password"
+
+
+@dataclass
+class Sandbox:
+    server: ThreadedServer
+    ca: SandboxCA
+    simulators: dict[str, Simulator] = field(default_factory=dict)
+
+    def url(self, name: str) -> str:
+        return f"{self.server.url}/{name}"
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def start_sandbox(hub: Hub, port: int = 0, ca_folder: Path | None = None) -> Sandbox:
+    ca = SandboxCA(ca_folder or hub.env.home / "sandbox").ensure()
+    simulators = {spec.name: spec.simulator() for spec in hub.interfaces.values()
+                  if spec.simulator is not None}
+    server = ThreadedServer(sandbox_app(simulators.values()), port=port, ca=ca).start()
+    return Sandbox(server, ca, simulators)
+
+
+def point_at_sandbox(hub: Hub, sandbox: Sandbox, import_ca: bool = True) -> None:
+    """Demo company, technical user, the sandbox CA, and every interface's sandbox values."""
+    if hub.accounts.get(TECHNICAL_LOGIN) is None:
+        hub.accounts.add_user(TECHNICAL_LOGIN, TECHNICAL_PASSWORD, Role.OPERATOR, technical=True)
+    code, name, siret = DEMO_COMPANY
+    if hub.accounts.company(code) is None:
+        hub.accounts.add_company(code, name, siret)
+    if import_ca:
+        hub.trust.add(sandbox.ca.ca_pem.read_bytes(), SYSTEM.login)
+    for spec in hub.interfaces.values():
+        if spec.sandbox_values is None:
+            continue
+        values = spec.sandbox_values(sandbox.url(spec.name))
+        if "technical_user" in {f.key for f in spec.schema.fields}:
+            values.setdefault("technical_user", TECHNICAL_LOGIN)
+            values.setdefault("technical_password", TECHNICAL_PASSWORD)
+        try:
+            hub.settings.set_many(spec.name, values, SYSTEM)
+        except SettingError as error:
+            raise RuntimeError(f"sandbox values of {spec.name}: {error.message.en}") from None
+        if spec.sandbox_company_values is not None:
+            hub.settings.set_many(spec.name, spec.sandbox_company_values(sandbox.url(spec.name)),
+                                  SYSTEM, scope=company_scope(code))
