@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -23,6 +23,9 @@ from raccord.core.secrets import SecretBox, load_secret_box
 from raccord.core.settings_store import Actor, SettingsStore
 from raccord.core.trust import TrustStore
 from raccord.interfaces.base import InterfaceSpec, TestReport
+
+if TYPE_CHECKING:
+    from raccord.core.jobs import JobQueue
 
 log = logging.getLogger("raccord")
 
@@ -55,12 +58,21 @@ class Hub:
         self.accounts = Accounts(self.db)
         self.trust = TrustStore(self.db)
         self.limiter = RateLimiter(self.env.redis_url or "memory://")
+        self._jobs: JobQueue | None = None
 
     def _open_secrets(self) -> tuple[SecretBox, bool]:
         with self.db.session() as session:
             encrypted = session.scalar(select(func.count(Setting.id)).where(
                 Setting.value.like("gAAAA%"))) or 0
         return load_secret_box(self.env.secret_key, self.env.key_file, encrypted > 0)
+
+    @property
+    def jobs(self) -> JobQueue:
+        if self._jobs is None:
+            from raccord.core.jobs import JobQueue
+
+            self._jobs = JobQueue(self)
+        return self._jobs
 
     def outgoing(self, interface: str, *, timeout: float = 20.0,
                  ceilings: list[Ceiling] | None = None) -> Outgoing:

@@ -145,7 +145,7 @@ class Field:
             "localhost, for tests).").format(v=text))
 
     def _refuse(self, why: Tr) -> SettingError:
-        return SettingError(Tr(f"{self.label.fr} : ", f"{self.label.en}: ") + why, self.key)
+        return SettingError(Tr(f"{self.label.fr} :", f"{self.label.en}:") + why, self.key)
 
     def to_json(self, value: Any) -> str:
         return json.dumps(value)

@@ -124,17 +124,21 @@ class SettingsStore:
             parsed[key] = f.parse(raw)
         self._save(interface, parsed, actor, scope)
 
-    def check_many(self, interface: str, raw_values: Mapping[str, Any], scope: str = "") -> None:
+    def check_many(self, interface: str, raw_values: Mapping[str, Any], scope: str = "",
+                   extra_companies: frozenset[str] = frozenset()) -> None:
+        """Validate without saving (imports check everything before changing anything)."""
         parsed = {k: self.field(interface, k, scope).parse(v) for k, v in raw_values.items()}
-        self._check_rules(interface, parsed, scope, None)
+        self._check_rules(interface, parsed, scope, None, extra_companies)
 
     def _check_rules(self, interface: str, changes: Mapping[str, Any], scope: str,
-                     changed_key: str | None) -> None:
+                     changed_key: str | None,
+                     extra_companies: frozenset[str] = frozenset()) -> None:
         if scope:
             return
         schema = self.schema(interface)
         candidate = {**self.values(interface), **changes}
-        ctx = RuleContext(changed_key=changed_key, company_codes=self.company_codes())
+        ctx = RuleContext(changed_key=changed_key,
+                          company_codes=self.company_codes() | extra_companies)
         for rule in schema.rules:
             if changed_key is not None and changed_key not in rule.keys:
                 continue

@@ -17,6 +17,22 @@ from raccord.interfaces.common_fields import (
 
 BRIDGE_URL = "https://api.bridgeapi.io"
 
+# The customer's one Bridge user, kept here by `users.py` (the console shows it as a section,
+# not as fields to type). Bridge v3 users hold only a uuid and our external id: the name and
+# e-mail live here (the e-mail prefills Bridge's connect sessions).
+BRIDGE_USER_FIELDS = (
+    Field("bridge_user_uuid", Tr("UUID de l'utilisateur Bridge", "Bridge user UUID"), Kind.STR,
+          advanced=True),
+    Field("bridge_user_external_id", Tr("Identifiant externe de l'utilisateur Bridge",
+                                        "Bridge user external id"), Kind.STR, advanced=True,
+          help=Tr("Référence raccord de l'utilisateur chez Bridge (external_user_id).",
+                  "raccord's reference of the user at Bridge (external_user_id).")),
+    Field("bridge_user_name", Tr("Nom de l'utilisateur Bridge", "Bridge user name"), Kind.STR,
+          advanced=True),
+    Field("bridge_user_email", Tr("E-mail de l'utilisateur Bridge", "Bridge user e-mail"),
+          Kind.EMAIL, advanced=True),
+)
+
 
 def _vendor_credentials_first(values: Mapping[str, Any], ctx: RuleContext) -> Tr | None:
     if not values.get("enabled"):
@@ -58,6 +74,7 @@ SCHEMA = InterfaceSchema(
                       Tr("En secondes ; 21600 par défaut. ", "In seconds; 21600 by default. ")
                       + LOW_INTERVAL_WARNING),
         startup_delay(),
+        *BRIDGE_USER_FIELDS,
     ),
     rules=(
         Rule(("enabled", "client_id", "client_secret"), _vendor_credentials_first,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from raccord.core.i18n import Tr
 from raccord.core.schema import Field, InterfaceSchema, Kind, Rule, RuleContext
-from raccord.interfaces.common_fields import technical_password, technical_user
+from raccord.interfaces.common_fields import startup_delay, technical_password, technical_user
 
 PRODUCTION_AUTH_URL = "https://oauth.piste.gouv.fr/api/oauth/token"
 PRODUCTION_URL = "https://api.piste.gouv.fr"
@@ -98,6 +99,31 @@ SCHEMA = InterfaceSchema(
         Field("poll_interval_s", Tr("Intervalle de suivi des flux et statuts",
                                     "Flow and status follow-up interval"), Kind.INT,
               default=900, minimum=60, advanced=True),
+        replace(startup_delay(), advanced=True),
+        Field("timeout_s", Tr("Délai d'attente d'une réponse du portail (secondes)",
+                              "Time to wait for the portal's answer (seconds)"), Kind.INT,
+              default=30, minimum=1, maximum=300, advanced=True),
+        Field("reconcile_after_s", Tr("Délai avant de conclure qu'un dépôt sans réponse n'a pas "
+                                      "abouti (secondes)",
+                                      "Delay before concluding that an unanswered deposit did "
+                                      "not go through (seconds)"), Kind.INT,
+              default=900, minimum=0, maximum=86400, advanced=True, help=Tr(
+                  "Un dépôt dont la réponse s'est perdue est recherché sur le portail avant "
+                  "tout nouvel essai ; s'il n'y apparaît pas après ce délai (le temps que le "
+                  "portail traite les flux), il est retenté. Une facture n'est jamais déposée "
+                  "deux fois.",
+                  "A deposit whose answer was lost is looked for on the portal before any new "
+                  "try; if it has not appeared after this delay (the time the portal takes to "
+                  "process flows), it is tried again. An invoice is never deposited twice.")),
+        Field("webhook_url", Tr("URL de l'ERP prévenue à chaque changement d'état",
+                                "ERP URL told of every status change"), Kind.URL,
+              advanced=True, help=Tr(
+                  "Reçoit en POST un JSON par changement d'état d'une facture, signé par "
+                  "l'en-tête X-Raccord-Signature (HMAC-SHA256 du corps avec le secret).",
+                  "Receives a JSON POST per invoice status change, signed in the "
+                  "X-Raccord-Signature header (HMAC-SHA256 of the body with the secret).")),
+        Field("webhook_secret", Tr("Secret de signature des notifications",
+                                   "Notification signing secret"), Kind.SECRET, advanced=True),
     ),
     rules=(
         Rule(("max_calls_per_second", "url"), _rate_within_quota,

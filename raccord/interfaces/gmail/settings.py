@@ -74,6 +74,10 @@ SCHEMA = InterfaceSchema(
         Field("api_url", Tr("URL de l'API Gmail", "Gmail API URL"), Kind.URL,
               default="https://gmail.googleapis.com", advanced=True),
         Field("token_url", Tr("URL des jetons Google", "Google token URL"), Kind.URL,
-              default="https://oauth2.googleapis.com/token", advanced=True),
+              default="https://oauth2.googleapis.com/token", advanced=True, help=Tr(
+                  "Par défaut, le « token_uri » écrit dans la clé est utilisé ; une autre "
+                  "valeur que celle-ci le remplace (proxy, bac à sable).",
+                  "By default the key's own 'token_uri' is used; any other value than this "
+                  "one replaces it (proxy, sandbox).")),
     ),
 )

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from raccord.core.diagnosis import ServiceError
 from raccord.core.i18n import Tr
 from raccord.interfaces.base import CONFIG_STEP, Checker, TestReport, require, run_checks
-from raccord.interfaces.sirene.client import SireneClient, key_refused
+from raccord.interfaces.sirene.client import SireneClient
 from raccord.interfaces.sirene.settings import SCHEMA
 
 if TYPE_CHECKING:
@@ -21,10 +20,8 @@ def run_test(hub: Hub) -> TestReport:
         client = SireneClient(hub)
         with check.step(Tr("Appel authentifié à l'API (/informations)",
                            "Authenticated API call (/informations)")):
-            try:
+            with client:
                 info = client.informations()
-            except ServiceError as error:
-                raise ServiceError(key_refused(error)) from None
             state = info.get("etatService", "?")
             check.report.notes.append(Tr(f"État du service : {state}",
                                          f"Service state: {state}"))

@@ -23,5 +23,12 @@ SCHEMA = InterfaceSchema(
             "Key generated on https://portail-api.insee.fr/ (an application with 'Simple' "
             "security, subscribed to the Sirene API).")),
         Field("url", Tr("Url de l'API", "API URL"), Kind.URL, default=SIRENE_URL, advanced=True),
+        Field("cache_ttl_h", Tr("Durée de conservation des réponses (heures)",
+                                "How long answers are kept (hours)"), Kind.INT, default=168,
+              minimum=0, maximum=8760, advanced=True, help=Tr(
+                  "Une réponse de l'API est réutilisée pendant cette durée sans nouvel appel "
+                  "(0 : jamais). Un numéro inconnu est redemandé au bout d'une heure au plus.",
+                  "An API answer is reused for this long without a new call (0: never). An "
+                  "unknown number is asked again after one hour at most.")),
     ),
 )

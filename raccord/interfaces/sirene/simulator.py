@@ -1,102 +1,65 @@
-"""INSEE SIRENE API 3.11 simulator: `/siret/{siret}`, `/siren/{siren}`, `/informations`, the key
-header, 30 calls a minute, and the real answer shapes (including `[ND]` masking)."""
+"""INSEE SIRENE API 3.11 simulator: `/siret/{siret}`, `/siren/{siren}`, the `/siret` search
+(`q=siren:… AND etablissementSiege:true`, GET or POST form), `/informations`, the key header,
+30 calls a minute, and the real answer shapes (including `[ND]` masking)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from fastapi import FastAPI, Header
+from fastapi import FastAPI, Form, Header
 from fastapi.responses import JSONResponse
 
-from raccord.interfaces.sirene.population import ND, Establishment, LegalUnit, generate
+from raccord.interfaces.sirene.population import Establishment, LegalUnit, generate
+from raccord.interfaces.sirene.shapes import etablissement, unite_legale, without_nulls
 from raccord.sandbox.simulator import Quotas, Simulator, build
+
+__all__ = ["SANDBOX_KEY", "UNSUBSCRIBED_KEY", "etablissement", "make_simulator", "unite_legale"]
 
 SANDBOX_KEY = "sandbox-sirene-key"
 UNSUBSCRIBED_KEY = "sandbox-sirene-unsubscribed"
 POPULATION_SIZE = 300
+# Fields the simulated search understands (the real one takes any field, Lucene syntax).
+SEARCH_FIELDS = {"siren", "siret", "nic", "etablissementSiege", "codePostalEtablissement"}
 
 
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"header": {"statut": status, "message": message}}, status_code=status)
 
 
-def _unit_fields(unit: LegalUnit) -> dict[str, Any]:
-    hidden = not unit.diffusible
-    return {
-        "statutDiffusionUniteLegale": "O" if unit.diffusible else "P",
-        "etatAdministratifUniteLegale": "A" if unit.open else "C",
-        "dateCreationUniteLegale": unit.created_on,
-        "categorieJuridiqueUniteLegale": unit.legal_form,
-        "denominationUniteLegale": unit.name,
-        "nomUniteLegale": ND if hidden and unit.individual else unit.last_name,
-        "nomUsageUniteLegale": None,
-        "prenom1UniteLegale": ND if hidden and unit.individual else unit.first_name,
-        "prenomUsuelUniteLegale": ND if hidden and unit.individual else unit.first_name,
-        "sexeUniteLegale": (ND if hidden else "F") if unit.individual else None,
-        "activitePrincipaleUniteLegale": unit.naf,
-        "nomenclatureActivitePrincipaleUniteLegale": "NAFRev2",
-        "nicSiegeUniteLegale": unit.head_office.nic,
-        "caractereEmployeurUniteLegale": "N",
-    }
+def _shown(body: dict[str, Any], hide_nulls: str | None) -> dict[str, Any]:
+    return without_nulls(body) if (hide_nulls or "").lower() == "true" else body
 
 
-def etablissement(unit: LegalUnit, est: Establishment) -> dict[str, Any]:
-    hidden = not unit.diffusible
-    street = {
-        "numeroVoieEtablissement": ND if hidden else est.street_number,
-        "typeVoieEtablissement": ND if hidden else est.street_type,
-        "libelleVoieEtablissement": ND if hidden else est.street_name,
-        "complementAdresseEtablissement": None,
-    }
-    return {
-        "siren": est.siren, "nic": est.nic, "siret": est.siret,
-        "statutDiffusionEtablissement": "O" if unit.diffusible else "P",
-        "dateCreationEtablissement": est.created_on,
-        "etablissementSiege": est.head_office,
-        "dateDernierTraitementEtablissement": "2026-10-01T08:00:00.000",
-        "uniteLegale": _unit_fields(unit),
-        "adresseEtablissement": {
-            **street,
-            "codePostalEtablissement": est.postcode,
-            "libelleCommuneEtablissement": est.city,
-            "codeCommuneEtablissement": est.city_code,
-            "codePaysEtrangerEtablissement": None,
-            "libellePaysEtrangerEtablissement": None,
-            "coordonneeLambertAbscisseEtablissement": ND if hidden else "651234.5",
-            "coordonneeLambertOrdonneeEtablissement": ND if hidden else "6862345.1",
-        },
-        "periodesEtablissement": [{
-            "dateFin": None,
-            "dateDebut": est.closed_on or est.created_on,
-            "etatAdministratifEtablissement": "A" if est.open else "F",
-            "enseigne1Etablissement": ND if hidden and est.trade_name else est.trade_name,
-            "denominationUsuelleEtablissement": None,
-            "activitePrincipaleEtablissement": est.naf,
-            "nomenclatureActivitePrincipaleEtablissement": "NAFRev2",
-        }],
-    }
+def _parse_q(q: str) -> dict[str, str] | None:
+    """`field:value AND field:value` into a dict, or None for what the simulator cannot read."""
+    terms: dict[str, str] = {}
+    for term in q.split(" AND "):
+        name, _, value = term.strip().partition(":")
+        if not value or name not in SEARCH_FIELDS:
+            return None
+        terms[name] = value.strip().strip('"')
+    return terms
 
 
-def unite_legale(unit: LegalUnit) -> dict[str, Any]:
-    fields = _unit_fields(unit)
-    period_keys = ("etatAdministratifUniteLegale", "nomUniteLegale", "nomUsageUniteLegale",
-                   "denominationUniteLegale", "categorieJuridiqueUniteLegale",
-                   "activitePrincipaleUniteLegale", "nomenclatureActivitePrincipaleUniteLegale",
-                   "nicSiegeUniteLegale", "caractereEmployeurUniteLegale")
-    period = {k: fields.pop(k) for k in period_keys}
-    period.update({"dateFin": None, "dateDebut": unit.closed_on or unit.created_on})
-    return {"siren": unit.siren, **fields, "periodesUniteLegale": [period]}
+def _matches(est: Establishment, terms: dict[str, str]) -> bool:
+    values = {"siren": est.siren, "siret": est.siret, "nic": est.nic,
+              "etablissementSiege": "true" if est.head_office else "false",
+              "codePostalEtablissement": est.postcode}
+    return all(values[k] == v for k, v in terms.items())
 
 
 def make_simulator(size: int = POPULATION_SIZE) -> Simulator:
     sim = Simulator("sirene", default_quotas=Quotas(per_minute=30))
     units = {u.siren: u for u in generate(size)}
     establishments = {e.siret: (u, e) for u in units.values() for e in u.establishments}
-    sim.state.update(units=units, establishments=establishments,
+    # served_at: when each call got past the key and quota checks (tests read the spacing).
+    sim.state.update(units=units, establishments=establishments, served_at=[],
                      keys={SANDBOX_KEY: True, UNSUBSCRIBED_KEY: False})
     app = FastAPI(title="INSEE API Sirene 3.11 (simulator)")
 
     def refused(key: str | None) -> JSONResponse | None:
+        sim.state["served_at"].append(time.time())
         subscribed = sim.state["keys"].get(key or "")
         if subscribed is None:
             return JSONResponse({"error": "Unauthorized", "message": "invalid API key"},
@@ -117,7 +80,8 @@ def make_simulator(size: int = POPULATION_SIZE) -> Simulator:
                  "2026-11-22T05:00:00.000"}]}
 
     @app.get("/siret/{siret}")
-    def by_siret(siret: str, x_insee_api_key_integration: str | None = Header(None)) -> Any:
+    def by_siret(siret: str, masquerValeursNulles: str | None = None,
+                 x_insee_api_key_integration: str | None = Header(None)) -> Any:
         denied = refused(x_insee_api_key_integration)
         if denied:
             return denied
@@ -126,10 +90,12 @@ def make_simulator(size: int = POPULATION_SIZE) -> Simulator:
         found = establishments.get(siret)
         if found is None:
             return _error(404, f"Aucun élément trouvé pour le siret {siret}")
-        return {"header": {"statut": 200, "message": "ok"}, "etablissement": etablissement(*found)}
+        return _shown({"header": {"statut": 200, "message": "ok"},
+                       "etablissement": etablissement(*found)}, masquerValeursNulles)
 
     @app.get("/siren/{siren}")
-    def by_siren(siren: str, x_insee_api_key_integration: str | None = Header(None)) -> Any:
+    def by_siren(siren: str, masquerValeursNulles: str | None = None,
+                 x_insee_api_key_integration: str | None = Header(None)) -> Any:
         denied = refused(x_insee_api_key_integration)
         if denied:
             return denied
@@ -138,7 +104,44 @@ def make_simulator(size: int = POPULATION_SIZE) -> Simulator:
         unit = units.get(siren)
         if unit is None:
             return _error(404, f"Aucun élément trouvé pour le siren {siren}")
-        return {"header": {"statut": 200, "message": "OK"}, "uniteLegale": unite_legale(unit)}
+        return _shown({"header": {"statut": 200, "message": "OK"},
+                       "uniteLegale": unite_legale(unit)}, masquerValeursNulles)
+
+    def search(q: str | None, nombre: int, debut: int, hide_nulls: str | None) -> Any:
+        if not q:
+            return _error(400, "Le paramètre q est obligatoire")
+        terms = _parse_q(q)
+        if terms is None:
+            return _error(400, f"Erreur de syntaxe dans le paramètre q={q}")
+        if not 0 <= nombre <= 1000:
+            return _error(400, "Le paramètre nombre doit être compris entre 0 et 1000")
+        pool: list[tuple[LegalUnit, Establishment]]
+        if "siren" in terms:
+            unit = units.get(terms["siren"])
+            pool = [(unit, e) for e in unit.establishments] if unit else []
+        else:
+            pool = list(establishments.values())
+        found = [(u, e) for u, e in pool if _matches(e, terms)]
+        if not found:
+            return _error(404, f"Aucun élément trouvé pour q={q}")
+        page = found[debut:debut + nombre]
+        return _shown({"header": {"statut": 200, "message": "OK", "total": len(found),
+                                  "debut": debut, "nombre": len(page)},
+                       "etablissements": [etablissement(u, e) for u, e in page]}, hide_nulls)
+
+    @app.get("/siret")
+    def search_get(q: str | None = None, nombre: int = 20, debut: int = 0,
+                   masquerValeursNulles: str | None = None,
+                   x_insee_api_key_integration: str | None = Header(None)) -> Any:
+        return refused(x_insee_api_key_integration) or search(q, nombre, debut,
+                                                              masquerValeursNulles)
+
+    @app.post("/siret")
+    def search_post(q: str | None = Form(None), nombre: int = Form(20), debut: int = Form(0),
+                    masquerValeursNulles: str | None = Form(None),
+                    x_insee_api_key_integration: str | None = Header(None)) -> Any:
+        return refused(x_insee_api_key_integration) or search(q, nombre, debut,
+                                                              masquerValeursNulles)
 
     return build(sim, app, lambda status: {"header": {"statut": status, "message":
                                                       "Too Many Requests" if status == 429

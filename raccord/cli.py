@@ -1,0 +1,443 @@
+"""`raccord`: set-up, scripting and operations. A refused value exits non-zero with one line
+saying why, and changes nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from raccord.core.i18n import Tr, pick_language
+from raccord.core.schema import SettingError
+from raccord.core.secrets import SecretKeyError
+from raccord.core.settings_store import Actor, company_scope
+from raccord.core.trust import CertificateError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="raccord: the ERP's hub.")
+config_app = typer.Typer(no_args_is_help=True, help="Read and change settings.")
+certificates_app = typer.Typer(no_args_is_help=True, help="Trusted certificate authorities.")
+user_app = typer.Typer(no_args_is_help=True, help="Console and API users.")
+company_app = typer.Typer(no_args_is_help=True, help="Companies.")
+secrets_app = typer.Typer(no_args_is_help=True, help="The encryption key of stored secrets.")
+app.add_typer(config_app, name="config")
+app.add_typer(certificates_app, name="certificates")
+app.add_typer(user_app, name="user")
+app.add_typer(company_app, name="company")
+app.add_typer(secrets_app, name="secrets")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+CLI_ACTOR_ENV = "RACCORD_ACTOR"
+
+
+def lang() -> str:
+    return pick_language(os.environ.get("RACCORD_LANG") or os.environ.get("LANG", "fr")[:2])
+
+
+def fail(message: Tr | str, code: int = 1) -> typer.Exit:
+    text = message(lang()) if isinstance(message, Tr) else message
+    err.print(text, markup=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Turn every expected refusal into one line on stderr and a non-zero exit."""
+    try:
+        yield
+    except (SettingError, CertificateError) as error:
+        raise fail(error.message) from None
+    except SecretKeyError as error:
+        raise fail(str(error)) from None
+
+
+def open_hub() -> Any:
+    from raccord.core.hub import Hub
+
+    with refusals():
+        return Hub()
+
+
+def cli_actor() -> Actor:
+    from raccord.core.roles import Role
+
+    return Actor(os.environ.get(CLI_ACTOR_ENV) or f"cli:{os.environ.get('USER', 'root')}",
+                 Role.OPERATOR)
+
+
+def split_key(dotted: str) -> tuple[str, str]:
+    if "." not in dotted:
+        raise fail(Tr(f"« {dotted} » : écrivez INTERFACE.CHAMP, par exemple chorus.max_attempts.",
+                      f"'{dotted}': write INTERFACE.KEY, for example chorus.max_attempts."), 2)
+    interface, key = dotted.split(".", 1)
+    return interface, key
+
+
+# -- serve and worker ------------------------------------------------------------------------
+def ensure_first_login(hub: Any) -> str | None:
+    if hub.accounts.count() > 0:
+        return None
+    from raccord.core.roles import Role
+
+    password = os.environ.get("RACCORD_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+    hub.accounts.add_user("admin", password, Role.OPERATOR)
+    return password
+
+
+@app.command()
+def serve(sandbox: Annotated[bool, typer.Option(help="Start the simulators and point every "
+                                                "interface at them.")] = False,
+          host: str = "127.0.0.1", port: int = 8000,
+          sandbox_port: Annotated[int, typer.Option(help="Port of the simulators.")] = 8443,
+          workers: Annotated[int, typer.Option(help="In-process worker threads.")] = 2) -> None:
+    """Run the console, the REST API, in-process workers and the scheduler."""
+    import uvicorn
+
+    from raccord.core.workers import InProcessWorkers
+    from raccord.sandbox.setup import point_at_sandbox, start_sandbox
+    from raccord.web import create_app
+
+    hub = open_hub()
+    password = ensure_first_login(hub)
+    box = None
+    if sandbox:
+        box = start_sandbox(hub, port=sandbox_port)
+        with refusals():
+            point_at_sandbox(hub, box)
+    running = InProcessWorkers(hub, workers=workers).start()
+    url = f"http://{host}:{port}"
+    out.print(f"raccord: console {url}  (API {url}/api/docs)")
+    if box is not None:
+        out.print(f"raccord: simulators {box.server.url}, their CA imported; every interface "
+                  "points at them")
+    if password:
+        out.print(f"raccord: first login: admin / {password}  (change it: raccord user password "
+                  "admin)")
+    if hub.new_key_file:
+        out.print(f"raccord: created the secrets key {hub.env.key_file}: back it up")
+    try:
+        uvicorn.run(create_app(hub), host=host, port=port, log_level="warning")
+    finally:
+        running.stop()
+        if box is not None:
+            box.stop()
+
+
+@app.command()
+def worker(workers: Annotated[int, typer.Option(help="Worker threads.")] = 4,
+           scheduler: Annotated[bool, typer.Option(help="Also run the scheduler.")] = True,
+           once: Annotated[bool, typer.Option(help="Run what is queued, then exit.")] = False
+           ) -> None:
+    """Run workers alone (on any machine sharing RACCORD_DATABASE_URL and RACCORD_REDIS_URL)."""
+    from raccord.core.jobs import Scheduler
+
+    hub = open_hub()
+    if once:
+        done = hub.jobs.run_pending()
+        out.print(f"raccord worker: ran {done} job(s)")
+        return
+    ticking = Scheduler(hub).start() if scheduler else None
+    out.print(f"raccord worker: {workers} thread(s), queue "
+              f"{'redis' if hub.env.redis_url else hub.env.job_store}")
+    try:
+        hub.jobs.consumer(workers).run()
+    finally:
+        if ticking is not None:
+            ticking.stop()
+
+
+# -- config ------------------------------------------------------------------------------------
+def shown(value: Any, secret: bool) -> Any:
+    if secret:
+        return Tr("défini", "set")(lang()) if value else Tr("non défini", "not set")(lang())
+    return value
+
+
+@config_app.command("show")
+def config_show(interface: Annotated[str | None, typer.Argument()] = None,
+                as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Print settings (secrets as set / not set)."""
+    hub = open_hub()
+    names = [interface] if interface else list(hub.interfaces)
+    document: dict[str, dict[str, Any]] = {}
+    with refusals():
+        for name in names:
+            schema = hub.settings.schema(name)
+            values = hub.settings.display_values(name)
+            document[name] = {f.key: shown(values[f.key], f.secret) for f in schema.fields}
+    if as_json:
+        out.print_json(json.dumps(document, ensure_ascii=False))
+        return
+    for name, values in document.items():
+        table = Table(title=hub.interfaces[name].schema.title(lang()), title_justify="left")
+        table.add_column("key")
+        table.add_column("value")
+        for key, value in values.items():
+            table.add_row(f"{name}.{key}", "" if value is None else str(value))
+        out.print(table)
+
+
+@config_app.command("set")
+def config_set(dotted: Annotated[str, typer.Argument(metavar="INTERFACE.KEY")],
+               value: Annotated[str | None, typer.Argument()] = None,
+               company: Annotated[str | None, typer.Option(help="A company's own value.")] = None
+               ) -> None:
+    """Save one field. A secret given no VALUE is read from a hidden prompt or stdin."""
+    interface, key = split_key(dotted)
+    hub = open_hub()
+    scope = company_scope(company) if company else ""
+    with refusals():
+        if company and hub.accounts.company(company) is None:
+            raise SettingError(Tr(f"Société inconnue « {company} ».",
+                                  f"Unknown company '{company}'."))
+        field = hub.settings.field(interface, key, scope)
+        if value is None:
+            if not field.secret:
+                raise fail(Tr("Donnez une valeur.", "Give a value."), 2)
+            value = (typer.prompt(field.label(lang()), hide_input=True) if sys.stdin.isatty()
+                     else sys.stdin.readline().rstrip("\n"))
+        hub.settings.set(interface, key, value, cli_actor(), scope)
+    out.print(Tr(f"{dotted} enregistré.", f"{dotted} saved.")(lang()))
+
+
+@config_app.command("clear")
+def config_clear(dotted: Annotated[str, typer.Argument(metavar="INTERFACE.KEY")],
+                 company: Annotated[str | None, typer.Option()] = None) -> None:
+    """Put a field back to its default (removes a secret)."""
+    interface, key = split_key(dotted)
+    hub = open_hub()
+    with refusals():
+        hub.settings.clear(interface, key, cli_actor(), company_scope(company) if company else "")
+    out.print(Tr(f"{dotted} effacé.", f"{dotted} cleared.")(lang()))
+
+
+def passphrase_from(env_name: str, prompt: bool, confirm: bool) -> str | None:
+    value = os.environ.get(env_name)
+    if value:
+        return value
+    if prompt and sys.stdin.isatty():
+        return str(typer.prompt("passphrase", hide_input=True, confirmation_prompt=confirm))
+    if prompt:
+        line = sys.stdin.readline().rstrip("\n")
+        return line or None
+    return None
+
+
+@config_app.command("export")
+def config_export(file: Path,
+                  with_secrets: Annotated[bool, typer.Option(
+                      "--with-secrets", help="Include secrets, encrypted with a passphrase "
+                      "(prompt, stdin or RACCORD_EXPORT_PASSPHRASE).")] = False) -> None:
+    """Write every setting, company and imported CA to FILE (secrets left out by default)."""
+    from raccord.settings_export import export_settings
+
+    hub = open_hub()
+    passphrase = passphrase_from("RACCORD_EXPORT_PASSPHRASE", with_secrets, True)
+    if with_secrets and not passphrase:
+        raise fail(Tr("Une phrase de passe est nécessaire pour exporter les secrets.",
+                      "A passphrase is needed to export secrets."))
+    document = export_settings(hub, passphrase)
+    file.write_text(json.dumps(document, indent=2, ensure_ascii=False, default=str))
+    out.print(Tr(f"Réglages exportés dans {file}.", f"Settings exported to {file}.")(lang()))
+
+
+@config_app.command("import")
+def config_import(file: Path) -> None:
+    """Apply an export: everything is checked first; a refusal changes nothing."""
+    from raccord.settings_export import import_settings
+
+    hub = open_hub()
+    try:
+        document = json.loads(file.read_text())
+    except (OSError, ValueError):
+        raise fail(Tr(f"{file} est illisible ou n'est pas un JSON.",
+                      f"{file} cannot be read or is not JSON.")) from None
+    passphrase = passphrase_from("RACCORD_EXPORT_PASSPHRASE", "secrets" in document, False)
+    with refusals():
+        changed = import_settings(hub, document, cli_actor(), passphrase)
+    out.print(Tr(f"Import terminé : {', '.join(changed) or 'rien à changer'}.",
+                 f"Import done: {', '.join(changed) or 'nothing to change'}.")(lang()))
+
+
+# -- tests -------------------------------------------------------------------------------------
+@app.command("test")
+def run_test(target: Annotated[str, typer.Argument(metavar="INTERFACE[.TEST]")]) -> None:
+    """Run an interface's Test with the saved values; exits 0 only when it passes."""
+    interface, _, which = target.partition(".")
+    hub = open_hub()
+    spec = hub.interfaces.get(interface)
+    if spec is None or not spec.tests:
+        raise fail(Tr(f"« {interface} » n'a pas de test. Interfaces : "
+                      f"{', '.join(n for n, s in hub.interfaces.items() if s.tests)}.",
+                      f"'{interface}' has no Test. Interfaces: "
+                      f"{', '.join(n for n, s in hub.interfaces.items() if s.tests)}."), 2)
+    try:
+        reports = hub.run_tests(interface, which or None)
+    except KeyError:
+        raise fail(Tr(f"Test inconnu « {which} ».", f"Unknown test '{which}'."), 2) from None
+    for report in reports:
+        head = f"{interface}.{report.test}" if len(spec.tests) > 1 else interface
+        out.print(f"{head}: {report.summary(lang())}", markup=False)
+        for step in report.steps:
+            mark = "✓" if step.ok else "✗"
+            line = f"  {mark} {step.name(lang())} ({step.duration_ms} ms)"
+            if step.message is not None:
+                line += f": {step.message(lang())}"
+            out.print(line, markup=False)
+    if not all(r.ok for r in reports):
+        raise typer.Exit(1)
+
+
+# -- certificates --------------------------------------------------------------------------
+@certificates_app.command("add")
+def certificates_add(file: Path) -> None:
+    """Trust a root certificate authority (DER or PEM), at once, with no restart."""
+    hub = open_hub()
+    try:
+        data = file.read_bytes()
+    except OSError:
+        raise fail(Tr(f"Fichier illisible : {file}.", f"Cannot read the file {file}.")) from None
+    with refusals():
+        info = hub.trust.add(data, cli_actor().login)
+    out.print(f"{info.subject}  sha256={info.fingerprint}  "
+              f"{Tr('expire le', 'expires')(lang())} {info.not_after:%Y-%m-%d}", markup=False)
+
+
+@certificates_app.command("list")
+def certificates_list() -> None:
+    hub = open_hub()
+    table = Table("subject", "sha256", "expires")
+    for c in hub.trust.list():
+        table.add_row(c.subject, c.fingerprint, f"{c.not_after:%Y-%m-%d}")
+    out.print(table)
+
+
+@certificates_app.command("remove")
+def certificates_remove(fingerprint: str) -> None:
+    hub = open_hub()
+    with refusals():
+        info = hub.trust.remove(fingerprint)
+    out.print(Tr(f"Retiré : {info.subject}", f"Removed: {info.subject}")(lang()), markup=False)
+
+
+# -- users, companies, secrets ----------------------------------------------------------------
+def read_new_password(given: str | None) -> str:
+    if given:
+        return given
+    if sys.stdin.isatty():
+        return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\n")
+
+
+@user_app.command("add")
+def user_add(login: str, role: Annotated[str, typer.Option(help="operator, administrator or "
+                                                           "reader")] = "reader",
+             technical: Annotated[bool, typer.Option(help="An account background work runs "
+                                                     "as.")] = False,
+             password: Annotated[str | None, typer.Option(
+                 envvar="RACCORD_NEW_PASSWORD", help="Else prompted or read from stdin.")] = None
+             ) -> None:
+    hub = open_hub()
+    with refusals():
+        account = hub.accounts.add_user(login, read_new_password(password), role, technical)
+    out.print(Tr(f"Utilisateur {account.login} créé ({account.role.value}).",
+                 f"User {account.login} created ({account.role.value}).")(lang()))
+
+
+@user_app.command("password")
+def user_password(login: str, password: Annotated[str | None, typer.Option(
+        envvar="RACCORD_NEW_PASSWORD")] = None) -> None:
+    hub = open_hub()
+    with refusals():
+        hub.accounts.set_password(login, read_new_password(password))
+    out.print(Tr("Mot de passe changé.", "Password changed.")(lang()))
+
+
+@user_app.command("list")
+def user_list() -> None:
+    hub = open_hub()
+    table = Table("login", "role", "technical")
+    for account in hub.accounts.users():
+        table.add_row(account.login, account.role.value, "yes" if account.technical else "")
+    out.print(table)
+
+
+@user_app.command("api-key")
+def user_api_key(login: str) -> None:
+    """Create an API key for LOGIN (shown once)."""
+    hub = open_hub()
+    with refusals():
+        token = hub.accounts.new_api_key(login)
+    out.print(token)
+
+
+@company_app.command("add")
+def company_add(code: str, name: str, siret: Annotated[str | None, typer.Option()] = None
+                ) -> None:
+    hub = open_hub()
+    with refusals():
+        company = hub.accounts.add_company(code, name, siret)
+    out.print(Tr(f"Société {company.code} créée.", f"Company {company.code} created.")(lang()))
+
+
+@company_app.command("list")
+def company_list() -> None:
+    hub = open_hub()
+    table = Table("code", "name", "siret")
+    for company in hub.accounts.companies():
+        table.add_row(company.code, company.name, company.siret or "")
+    out.print(table)
+
+
+@secrets_app.command("rotate")
+def secrets_rotate() -> None:
+    """Re-encrypt every stored secret with a new key (the old one is kept to read backups)."""
+    from raccord.core.secret_rotation import rotate
+
+    hub = open_hub()
+    with refusals():
+        count = rotate(hub)
+    out.print(Tr(f"{count} secret(s) rechiffré(s) avec la nouvelle clé.",
+                 f"{count} secret(s) re-encrypted with the new key.")(lang()))
+
+
+@secrets_app.command("new-key")
+def secrets_new_key() -> None:
+    """Print a new key for RACCORD_SECRET_KEY."""
+    from cryptography.fernet import Fernet
+
+    out.print(Fernet.generate_key().decode())
+
+
+def _mount_features() -> None:
+    from raccord.features import feature_modules
+
+    for module in feature_modules("cli"):
+        app.add_typer(module.app, name=module.__name__.split(".")[-2])
+
+
+_mount_features()
+
+
+def main() -> None:
+    """Entry point: an unexpected error is one redacted line, never a traceback."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as exc:
+        from raccord.core.redaction import Redactor
+
+        err.print(f"raccord: unexpected error ({type(exc).__name__}): "
+                  f"{Redactor().text(str(exc))[:300]}", markup=False, soft_wrap=True)
+        raise SystemExit(3) from None

@@ -1,0 +1,261 @@
+"""Background work: a durable queue (Huey on SQLite by default, Redis when distributed) that
+only wakes workers, every run recorded, and a scheduler whose intervals are live settings.
+
+A feature registers its work with `@job(name)` or `@scheduled(...)` in its `jobs.py`; the
+queue carries only the job's name and arguments, so any worker process on any machine, with
+its own hub, runs the same code."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from huey import RedisHuey, SqliteHuey
+from huey.api import Huey
+from sqlalchemy import select, update
+
+from raccord.core.models import JobRun, ScheduleState, utcnow
+
+if TYPE_CHECKING:
+    from raccord.core.hub import Hub
+
+log = logging.getLogger("raccord.jobs")
+JobFunction = Callable[..., "dict[str, int] | None"]
+
+
+@dataclass(frozen=True)
+class JobDef:
+    name: str
+    function: JobFunction
+    interface: str | None
+
+
+@dataclass(frozen=True)
+class ScheduleDef:
+    job: str
+    interface: str
+    interval_key: str
+    startup_key: str | None
+
+
+JOBS: dict[str, JobDef] = {}
+SCHEDULES: dict[str, ScheduleDef] = {}
+
+
+def job(name: str, interface: str | None = None) -> Callable[[JobFunction], JobFunction]:
+    def register(function: JobFunction) -> JobFunction:
+        JOBS[name] = JobDef(name, function, interface or name.split(".")[0])
+        return function
+
+    return register
+
+
+def scheduled(name: str, interface: str, interval_key: str = "poll_interval_s",
+              startup_key: str | None = "startup_delay_s") -> Callable[[JobFunction], JobFunction]:
+    def register(function: JobFunction) -> JobFunction:
+        JOBS[name] = JobDef(name, function, interface)
+        SCHEDULES[name] = ScheduleDef(name, interface, interval_key, startup_key)
+        return function
+
+    return register
+
+
+def load_job_modules() -> None:
+    from raccord.features import feature_modules
+
+    feature_modules("jobs")
+
+
+class JobQueue:
+    def __init__(self, hub: Hub) -> None:
+        load_job_modules()
+        self.hub = hub
+        env = hub.env
+        self.huey: Huey
+        if env.redis_url:
+            self.huey = RedisHuey("raccord", url=env.redis_url, utc=True)
+        else:
+            self.huey = SqliteHuey("raccord", filename=str(env.job_store), utc=True)
+        self._task = self.huey.task(name="raccord.run")(self._execute)
+
+    # -- producing -----------------------------------------------------------------------
+    def enqueue(self, name: str, delay_s: float = 0.0, **kwargs: Any) -> None:
+        if name not in JOBS:
+            raise KeyError(f"unknown job {name!r}")
+        if delay_s > 0:
+            self._task.schedule(args=(name, kwargs), delay=delay_s)
+        else:
+            self._task(name, kwargs)
+
+    def pending(self) -> int:
+        return int(self.huey.pending_count()) + int(self.huey.scheduled_count())
+
+    # -- consuming -----------------------------------------------------------------------
+    def run_pending(self, include_scheduled: bool = False) -> int:
+        """Run every queued job now, in this thread (tests, `raccord worker --once`): the due
+        delayed ones too, and with `include_scheduled` those not yet due."""
+        done = 0
+        while True:
+            horizon = datetime.max if include_scheduled else datetime.now(UTC).replace(tzinfo=None)
+            for task in self.huey.read_schedule(horizon):
+                self.huey.enqueue(task)
+            task = self.huey.dequeue()
+            if task is None:
+                return done
+            if not include_scheduled and not self.huey.ready_to_run(task):
+                self.huey.add_schedule(task)
+                continue
+            self.huey.execute(task)
+            done += 1
+
+    def consumer(self, workers: int = 2) -> Any:
+        return self.huey.create_consumer(workers=workers, worker_type="thread", periodic=False,
+                                         check_worker_health=True, backoff=1.15, max_delay=1.0)
+
+    def _execute(self, name: str, kwargs: dict[str, Any]) -> None:
+        run_job(self.hub, name, kwargs)
+
+
+def run_job(hub: Hub, name: str, kwargs: dict[str, Any]) -> JobRun:
+    """Run one job with its run recorded (start, end, outcome, counts, error)."""
+    definition = JOBS.get(name)
+    if definition is None:
+        load_job_modules()
+        definition = JOBS[name]
+    with hub.db.session() as session:
+        run = JobRun(task=name, interface=definition.interface)
+        session.add(run)
+        session.flush()
+        run_id = run.id
+    outcome, counts, error = "success", None, None
+    try:
+        counts = definition.function(hub, **kwargs)
+    except Exception as exc:  # recorded and shown; the worker goes on with the next job
+        outcome = "failure"
+        message = getattr(exc, "message", None)
+        error = hub.redactor.text(message.en if message is not None else f"{type(exc).__name__}:"
+                                  f" {exc}")
+        log.warning("job %s failed: %s", name, error)
+    with hub.db.session() as session:
+        row = session.get(JobRun, run_id)
+        assert row is not None
+        row.finished_at = utcnow()
+        row.outcome = outcome
+        row.counts = counts
+        row.error = error
+    if definition.interface in hub.interfaces:
+        summary = error or f"{name}: {counts or {}}"
+        hub.record_status(definition.interface, outcome == "success", f"job:{name}", summary)
+    return row
+
+
+class Scheduler:
+    """Enqueues each scheduled job when due. Several schedulers may run (one per `raccord
+    serve` or `raccord worker --scheduler`): a run is claimed by a conditional update, so it
+    is enqueued once."""
+
+    def __init__(self, hub: Hub, tick_s: float = 1.0) -> None:
+        self.hub = hub
+        self.tick_s = tick_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        load_job_modules()
+
+    def start(self) -> Scheduler:
+        self.arm_startup_delays()
+        self._thread = threading.Thread(target=self._loop, name="raccord-scheduler", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.tick()
+            except Exception as exc:  # a database hiccup must not kill the scheduler
+                log.warning("scheduler tick failed: %s", self.hub.redactor.text(str(exc)))
+            self._stop.wait(self.tick_s)
+
+    def _setting(self, schedule: ScheduleDef, key: str | None, fallback: int) -> int:
+        if key is None:
+            return fallback
+        value = self.hub.values(schedule.interface).get(key)
+        return int(value) if isinstance(value, int) else fallback
+
+    def arm_startup_delays(self) -> None:
+        """The first run comes `startup_delay_s` after start (the seed's 20 s)."""
+        now = utcnow()
+        with self.hub.db.session() as session:
+            for schedule in SCHEDULES.values():
+                delay = self._setting(schedule, schedule.startup_key, 0)
+                row = session.get(ScheduleState, schedule.job)
+                first = now + timedelta(seconds=delay)
+                if row is None:
+                    session.add(ScheduleState(task=schedule.job, next_run_at=first))
+                else:
+                    row.next_run_at = first
+                    row.last_run_at = None
+
+    def due_at(self, schedule: ScheduleDef, row: ScheduleState) -> Any:
+        if row.last_run_at is None:
+            return row.next_run_at
+        interval = self._setting(schedule, schedule.interval_key, 21600)
+        return _aware(row.last_run_at) + timedelta(seconds=interval)
+
+    def tick(self) -> list[str]:
+        """Enqueue what is due now; returns the jobs enqueued."""
+        enqueued = []
+        now = utcnow()
+        for schedule in SCHEDULES.values():
+            values = self.hub.values(schedule.interface)
+            if "enabled" in values and not values["enabled"]:
+                continue
+            with self.hub.db.session() as session:
+                row = session.get(ScheduleState, schedule.job)
+                if row is None:
+                    session.add(ScheduleState(task=schedule.job, next_run_at=now))
+                    continue
+                if _aware(self.due_at(schedule, row)) > now:
+                    continue
+                interval = self._setting(schedule, schedule.interval_key, 21600)
+                claimed = session.execute(
+                    update(ScheduleState)
+                    .where(ScheduleState.task == schedule.job,
+                           ScheduleState.generation == row.generation)
+                    .values(last_run_at=now, next_run_at=now + timedelta(seconds=interval),
+                            generation=row.generation + 1)
+                ).rowcount
+            if claimed:
+                self.hub.jobs.enqueue(schedule.job)
+                enqueued.append(schedule.job)
+        return enqueued
+
+
+def _aware(moment: Any) -> Any:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def recent_runs(hub: Hub, limit: int = 50, interface: str | None = None) -> list[JobRun]:
+    with hub.db.session() as session:
+        query = select(JobRun).order_by(JobRun.id.desc()).limit(limit)
+        if interface:
+            query = query.where(JobRun.interface == interface)
+        return list(session.scalars(query))
+
+
+def wait_until(predicate: Callable[[], bool], timeout_s: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()

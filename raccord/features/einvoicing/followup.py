@@ -1,0 +1,170 @@
+"""Following deposited invoices: the flow's processing report (integrated or rejected with the
+portal's error list), then the invoice's own statuses on the portal until a final one.
+
+Calls are spent sparingly (they share the portal's quota with deposits): one paged search of
+the company's recent invoices finds the integrated ones in bulk, `consulterCRDetaille` is asked
+only for the flows the search did not show, and statuses come from one search of the invoices
+whose status changed since the last look."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from raccord.core.diagnosis import ServiceError
+from raccord.core.i18n import Tr
+from raccord.core.models import utcnow
+from raccord.features.einvoicing import store
+from raccord.features.einvoicing.models import EInvoice, PortalCursor
+from raccord.features.einvoicing.states import (
+    FINAL_FLOW_STATES,
+    FINAL_PORTAL_STATUSES,
+    REJECTED_FLOW_STATES,
+    State,
+    portal_label,
+)
+from raccord.interfaces.chorus.client import ChorusClient
+from raccord.interfaces.chorus.portal import PARIS
+
+if TYPE_CHECKING:
+    from raccord.core.hub import Hub
+
+PAGE = 500
+MAX_PAGES = 40
+MAX_REPORTS = 500
+
+
+def integrate(hub: Hub, invoice: EInvoice, row: dict[str, Any], actor: str) -> bool:
+    status = str(row.get("statut") or "")
+    return store.move(
+        hub, invoice, State.INTEGRATED, actor,
+        Tr(f"Intégrée par le portail (facture CHORUS PRO n° {row.get('identifiantFactureCPP')},"
+           f" {portal_label(status).fr}).",
+           f"Integrated by the portal (CHORUS PRO invoice no. {row.get('identifiantFactureCPP')}"
+           f", {portal_label(status).en})."),
+        portal_status=status or None, details={"identifiantFactureCPP":
+                                               row.get("identifiantFactureCPP")},
+        portal_id=row.get("identifiantFactureCPP"), flow_state="IN_INTEGRE",
+        portal_status_at=utcnow(), waiting_reason=None)
+
+
+def reject(hub: Hub, invoice: EInvoice, state: str, report: dict[str, Any], actor: str) -> bool:
+    errors = [{"field": "numeroDP " + str(e.get("numeroDP") or ""), "rule": state,
+               "fr": str(e.get("libelleErreurDP") or ""), "en": str(e.get("libelleErreurDP")
+                                                                    or "")}
+              for e in report.get("listeErreurDP") or []
+              if e.get("numeroDP") in (None, "", invoice.number)]
+    errors += [{"field": str(e.get("codeErreur") or "flux"), "rule": state,
+                "fr": str(e.get("libelleErreur") or ""), "en": str(e.get("libelleErreur") or "")}
+               for e in report.get("listeErreurTechnique") or []]
+    return store.move(hub, invoice, State.REJECTED, actor, Tr(
+        f"Rejetée par le portail ({state}) : {len(errors)} erreur(s). Corrigez-la et "
+        "renvoyez-la.",
+        f"Rejected by the portal ({state}): {len(errors)} error(s). Correct it and send it "
+        "again."), details={"etatCourantDepotFlux": state}, errors=errors, flow_state=state)
+
+
+def _all_pages(client: ChorusClient, criteria: dict[str, Any]) -> list[dict[str, Any]]:
+    rows, pages = client.search_invoices(criteria, 1, PAGE)
+    for page in range(2, min(pages, MAX_PAGES) + 1):
+        rows += client.search_invoices(criteria, page, PAGE)[0]
+    return rows
+
+
+def follow_flows(hub: Hub, client: ChorusClient, company: str, actor: str,
+                 counts: Counter[str]) -> None:
+    pending = store.in_states(hub, {State.DEPOSITED}, company=company)
+    if not pending:
+        return
+    since = min((i.deposited_on or "9999") for i in pending)
+    found = {(r.get("numeroFluxDepot"), r.get("numeroFacture")): r
+             for r in _all_pages(client, {"periodeDateDepotDu": since})}
+    rest = []
+    for invoice in pending:
+        row = found.get((invoice.flow_number, invoice.number))
+        if row is None:
+            rest.append(invoice)
+        elif integrate(hub, invoice, row, actor):
+            counts["integrated"] += 1
+    for invoice in rest[:MAX_REPORTS]:
+        report = client.flow_report(str(invoice.flow_number))
+        state = str(report.get("etatCourantDepotFlux") or "")
+        mine = [e for e in report.get("listeErreurDP") or []
+                if e.get("numeroDP") in (None, "", invoice.number)]
+        if state in REJECTED_FLOW_STATES or (state in FINAL_FLOW_STATES and mine):
+            if reject(hub, invoice, state, report, actor):
+                counts["rejected"] += 1
+        elif state in FINAL_FLOW_STATES:
+            rows, _ = client.search_invoices({"numeroFluxDepot": invoice.flow_number})
+            row = next((r for r in rows if r.get("numeroFacture") == invoice.number), None)
+            if row is not None and integrate(hub, invoice, row, actor):
+                counts["integrated"] += 1
+        elif state and state != invoice.flow_state:
+            store.note(hub, invoice.id, flow_state=state)
+            counts["processing"] += 1
+
+
+def follow_statuses(hub: Hub, client: ChorusClient, company: str, actor: str,
+                    counts: Counter[str]) -> None:
+    tracked = {i.portal_id: i for i in store.in_states(hub, {State.INTEGRATED}, company=company)
+               if i.portal_id is not None and i.portal_status not in FINAL_PORTAL_STATUSES}
+    if not tracked:
+        return
+    with hub.db.session() as session:
+        cursor = session.get(PortalCursor, company)
+        last = cursor.statuses_checked_at if cursor else None
+    checked = utcnow()
+    oldest = min(_aware(i.portal_status_at or checked) for i in tracked.values())
+    since = _aware(last) if last is not None else oldest
+    day = (since.astimezone(PARIS) - timedelta(days=1)).date().isoformat()
+    for row in _all_pages(client, {"periodeDateHeureEtatCourantDu": day}):
+        invoice = tracked.get(int(row.get("identifiantFactureCPP") or 0))
+        status = str(row.get("statut") or "")
+        if invoice is None or not status or status == invoice.portal_status:
+            continue
+        comment = str(row.get("commentaireEtatCourant") or "")
+        label = portal_label(status)
+        if store.move(hub, invoice, State.INTEGRATED, actor,
+                      Tr(f"Statut sur le portail : {label.fr}" + (f" ({comment})" if comment
+                                                                   else "") + ".",
+                         f"Status on the portal: {label.en}" + (f" ({comment})" if comment
+                                                                else "") + "."),
+                      portal_status=status, portal_status_at=checked):
+            counts["status_changes"] += 1
+    with hub.db.session() as session:
+        cursor = session.get(PortalCursor, company) or PortalCursor(company_code=company)
+        cursor.statuses_checked_at = checked
+        session.add(cursor)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def companies_to_follow(hub: Hub) -> list[str]:
+    with hub.db.session() as session:
+        return sorted(set(session.scalars(select(EInvoice.company_code).where(
+            EInvoice.state.in_([State.DEPOSITED.value, State.INTEGRATED.value])).distinct())))
+
+
+def follow_up(hub: Hub) -> Counter[str]:
+    """One round for every company with invoices on the portal; a company whose account
+    fails does not hold the others back (the first failure is raised at the end)."""
+    counts: Counter[str] = Counter()
+    actor = hub.technical_actor("chorus").login
+    values = hub.values("chorus")
+    failure: ServiceError | None = None
+    for company in companies_to_follow(hub):
+        try:
+            with ChorusClient(hub, company, values) as client:
+                follow_flows(hub, client, company, actor, counts)
+                follow_statuses(hub, client, company, actor, counts)
+        except ServiceError as error:
+            counts["companies_failed"] += 1
+            failure = failure or error
+    if failure is not None:
+        raise failure
+    return counts

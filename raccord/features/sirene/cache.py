@@ -1,0 +1,75 @@
+"""SIRENE answers kept in the main database for a time-to-live (the `cache_ttl_h` setting),
+shared by every worker. An unknown number is kept one hour at most: a company registered
+this morning must be found this afternoon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from raccord.core.models import utcnow
+from raccord.features.sirene.models import SireneAnswer
+
+if TYPE_CHECKING:
+    from raccord.core.hub import Hub
+
+UNKNOWN_TTL = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Cached:
+    answer: dict[str, Any] | None  # None: INSEE said it does not know the number
+    fetched_at: datetime
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+class AnswerCache:
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        hours = hub.values("sirene").get("cache_ttl_h")
+        self.ttl = timedelta(hours=168 if hours is None else int(hours))
+
+    def get(self, key: str) -> Cached | None:
+        if self.ttl <= timedelta(0):
+            return None
+        with self.hub.db.session() as session:
+            row = session.get(SireneAnswer, key)
+            if row is None:
+                return None
+            age = utcnow() - _aware(row.fetched_at)
+            ttl = self.ttl if row.answer is not None else min(self.ttl, UNKNOWN_TTL)
+            return Cached(row.answer, row.fetched_at) if age < ttl else None
+
+    def put(self, key: str, answer: dict[str, Any] | None) -> None:
+        if self.ttl <= timedelta(0):
+            return
+        for _ in range(2):  # another worker may insert the same key between get and add
+            try:
+                with self.hub.db.session() as session:
+                    row = session.get(SireneAnswer, key)
+                    if row is None:
+                        session.add(SireneAnswer(key=key, answer=answer, fetched_at=utcnow()))
+                    else:
+                        row.answer, row.fetched_at = answer, utcnow()
+                return
+            except IntegrityError:
+                continue
+
+    def count(self) -> int:
+        with self.hub.db.session() as session:
+            return int(session.scalar(select(func.count()).select_from(SireneAnswer)) or 0)
+
+    def purge(self) -> int:
+        """Forget answers older than the time-to-live; returns how many went."""
+        limit = utcnow() - max(self.ttl, UNKNOWN_TTL)
+        with self.hub.db.session() as session:
+            result = session.execute(delete(SireneAnswer).where(
+                SireneAnswer.fetched_at < limit))
+            return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,394 @@
+"""CHORUS PRO through the PISTE gateway: OAuth client-credentials token, the `cpro-account`
+header of the company's technical account, JSON POSTs checked on `codeRetour`, and every call
+kept under `chorus.max_calls_per_second` and the daily quota of the portal's space."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
+from raccord.core.http import RetryPolicy
+from raccord.core.i18n import Tr
+from raccord.core.ratelimit import Ceiling, QuotaExhausted
+from raccord.core.settings_store import company_scope
+from raccord.interfaces.chorus.pacing import pacer_for
+from raccord.interfaces.chorus.settings import QUOTAS, space_of
+
+if TYPE_CHECKING:
+    from raccord.core.hub import Hub
+
+# A token is renewed this long before PISTE says it expires.
+TOKEN_MARGIN_S = 60.0
+OK_CODE = 0
+NO_RESULT_CODE = 20000
+PISTE_HELP = "https://piste.gouv.fr"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What one company needs to talk to the portal."""
+
+    company: str
+    auth_url: str
+    api_url: str
+    client_id: str
+    client_secret: str
+    login: str
+    password: str
+
+    @property
+    def cpro_account(self) -> str:
+        return base64.b64encode(f"{self.login}:{self.password}".encode()).decode()
+
+    @property
+    def token_key(self) -> tuple[str, str, str]:
+        digest = hashlib.sha256(self.client_secret.encode()).hexdigest()
+        return (self.auth_url, self.client_id, digest)
+
+
+class ChorusRefusal(ServiceError):
+    """The portal answered but refused: `codeRetour` ≠ 0 (on HTTP 200 or 400)."""
+
+    def __init__(self, diagnosis: Diagnosis, code: int | None, libelle: str) -> None:
+        super().__init__(diagnosis)
+        self.code = code
+        self.libelle = libelle
+
+
+class QuotaPaused(ServiceError):
+    """Today's quota of the portal's space is spent: transmission waits for `resumes_at`."""
+
+    def __init__(self, exhausted: QuotaExhausted) -> None:
+        wait = max(0.0, exhausted.resets_at - time.time())
+        super().__init__(Diagnosis(Problem.RATE_LIMIT, exhausted.message, retry_after=wait))
+        self.resumes_at = exhausted.resets_at
+
+
+def config_error(message: Tr) -> ServiceError:
+    return ServiceError(Diagnosis(Problem.CONFIG, message))
+
+
+def credentials(hub: Hub, company: str | None = None,
+                values: Mapping[str, Any] | None = None) -> Credentials:
+    """The company's technical account and PISTE application (its own, else the shared one)."""
+    values = values if values is not None else hub.values("chorus")
+    code = company or values.get("company_code") or ""
+    if not code:
+        raise config_error(Tr(
+            "Aucune société désignée : renseignez le code de la société de connexion.",
+            "No company given: fill in the technical user's login company code."))
+    if hub.accounts.company(code) is None:
+        raise config_error(Tr(f"La société « {code} » n'existe pas : créez-la d'abord.",
+                              f"The company '{code}' does not exist: create it first."))
+    own = hub.values("chorus", scope=company_scope(code))
+    missing_fr, missing_en = [], []
+    if not own.get("cpro_login"):
+        missing_fr.append("compte technique CHORUS PRO")
+        missing_en.append("CHORUS PRO technical account")
+    if not own.get("cpro_password"):
+        missing_fr.append("mot de passe du compte technique")
+        missing_en.append("technical account password")
+    client_id = own.get("piste_client_id") or values.get("piste_client_id") or ""
+    client_secret = own.get("piste_client_secret") or values.get("piste_client_secret") or ""
+    if not client_id or not client_secret:
+        missing_fr.append("Client ID et Client Secret de l'application PISTE")
+        missing_en.append("PISTE application client ID and secret")
+    if missing_fr:
+        raise config_error(Tr(
+            f"Société {code} : renseignez {', '.join(missing_fr)} (paramètres par société de "
+            "l'interface CHORUS PRO ; l'application PISTE peut aussi être commune).",
+            f"Company {code}: fill in {', '.join(missing_en)} (the CHORUS PRO interface's "
+            "per-company settings; the PISTE application may also be shared)."))
+    return Credentials(code, str(values.get("auth_url") or ""),
+                       str(values.get("url") or "").rstrip("/"), client_id, client_secret,
+                       own["cpro_login"], own["cpro_password"])
+
+
+@dataclass
+class _Token:
+    value: str
+    renew_at: float
+
+
+_tokens: dict[tuple[str, str, str], _Token] = {}
+_tokens_lock = threading.Lock()
+
+
+def forget_tokens() -> None:
+    with _tokens_lock:
+        _tokens.clear()
+
+
+def ceilings_for(values: Mapping[str, Any]) -> list[Ceiling]:
+    """The configured rate (read when the client is made) and the space's daily quota."""
+    rate = int(values.get("max_calls_per_second") or 1)
+    per_day = QUOTAS[space_of(str(values.get("url") or ""))][1]
+    return [Ceiling("calls_per_second", "second", lambda: rate),
+            Ceiling("calls_per_day", "day", lambda: per_day, blocking=False)]
+
+
+def _body_of(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+@dataclass
+class ChorusClient:
+    """One company's door to the portal, for one operation (settings read when made)."""
+
+    hub: Hub
+    company: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.values = self.values or self.hub.values("chorus")
+        self.creds = credentials(self.hub, self.company, self.values)
+        self.rate = int(self.values.get("max_calls_per_second") or 1)
+        self.http = self.hub.outgoing("chorus", timeout=float(self.values.get("timeout_s") or 30),
+                                      ceilings=ceilings_for(self.values))
+        self.pacer = pacer_for(self.hub.limiter, self.hub.env.redis_url)
+        self._client: httpx.Client | None = None
+
+    # -- plumbing ------------------------------------------------------------------------
+    def __enter__(self) -> ChorusClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = self.http.client()
+        return self._client
+
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(attempts=int(self.values.get("max_attempts") or 1),
+                           delay_s=float(self.values.get("retry_delay_s") or 0), idempotent=True)
+
+    def pace(self) -> None:
+        """Wait for this process's next slot to call the portal (see pacing.py)."""
+        self.pacer.wait("chorus", self.rate)
+
+    def _send(self, method: str, url: str, retry: RetryPolicy, expect: tuple[int, ...] = (200,),
+              detail: Any = None, paced: bool = False, **kwargs: Any) -> httpx.Response:
+        if not paced:
+            self.pace()
+        try:
+            return self.http.request(method, url, retry=retry, expect=expect,
+                                     client=self.client, detail=detail, **kwargs)
+        except QuotaExhausted as exhausted:
+            raise QuotaPaused(exhausted) from None
+
+    # -- PISTE OAuth ---------------------------------------------------------------------
+    def token(self, fresh: bool = False) -> str:
+        key = self.creds.token_key
+        with _tokens_lock:
+            cached = _tokens.get(key)
+        if cached is not None and not fresh and time.time() < cached.renew_at:
+            return cached.value
+        try:
+            response = self._send(
+                "POST", self.creds.auth_url, self.retry_policy(),
+                data={"grant_type": "client_credentials", "client_id": self.creds.client_id,
+                      "client_secret": self.creds.client_secret, "scope": "openid"},
+                headers={"Accept": "application/json"}, detail=_oauth_error)
+        except ServiceError as error:
+            raise ServiceError(oauth_refused(error)) from None
+        body = _body_of(response)
+        value = str(body.get("access_token") or "")
+        if not value:
+            raise ServiceError(Diagnosis(Problem.PROTOCOL, Tr(
+                "PISTE a répondu sans jeton d'accès : vérifiez l'URL d'authentification.",
+                "PISTE answered without an access token: check the authentication URL.")))
+        lifetime = float(body.get("expires_in") or 3600)
+        with _tokens_lock:
+            _tokens[key] = _Token(value, time.time() + max(lifetime - TOKEN_MARGIN_S, 1.0))
+        return value
+
+    def drop_token(self) -> None:
+        with _tokens_lock:
+            _tokens.pop(self.creds.token_key, None)
+
+    # -- CHORUS PRO calls ----------------------------------------------------------------
+    def call(self, path: str, body: Mapping[str, Any], *, retry: RetryPolicy | None = None,
+             accept_codes: tuple[int, ...] = (OK_CODE,), paced: bool = False) -> dict[str, Any]:
+        """POST `body` to `{url}/cpro/{path}`; a 401 renews the token and tries once more.
+        `paced`: the caller already waited for its slot (`pace()`)."""
+        url = f"{self.creds.api_url}/cpro/{path.lstrip('/')}"
+        policy = retry or self.retry_policy()
+        seen: dict[str, Any] = {}
+
+        def detail(response: httpx.Response) -> str:
+            seen.update(_body_of(response))
+            return _libelle(seen)
+
+        for renewed in (False, True):
+            headers = {"Authorization": f"Bearer {self.token(fresh=renewed)}",
+                       "cpro-account": self.creds.cpro_account,
+                       "Content-Type": "application/json;charset=utf-8",
+                       "Accept": "application/json"}
+            try:
+                response = self._send("POST", url, policy, json=dict(body), headers=headers,
+                                      detail=detail, paced=paced and not renewed)
+            except QuotaPaused:
+                raise
+            except ServiceError as error:
+                if error.diagnosis.problem is Problem.AUTH and not renewed:
+                    self.drop_token()
+                    continue
+                if "codeRetour" in seen and error.diagnosis.problem is Problem.REFUSED:
+                    raise refusal(path, seen, error.diagnosis.status) from None
+                raise ServiceError(api_refused(error, self.creds.company)) from None
+            data = _body_of(response)
+            code = data.get("codeRetour", OK_CODE)
+            if code not in accept_codes:
+                raise refusal(path, data, response.status_code)
+            return data
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def active_supplier_structures(self) -> list[dict[str, Any]]:
+        """Supplier structures the technical account may deposit for (the Test's call)."""
+        data = self.call("transverses/v1/recuperer/structures/actives/fournisseur", {},
+                         accept_codes=(OK_CODE, NO_RESULT_CODE))
+        return list(data.get("listeStructures") or [])
+
+    def deposit_flow(self, content: bytes, file_name: str, syntax: str,
+                     paced: bool = False) -> dict[str, Any]:
+        """`deposerFluxFacture`: never retried here, since the portal has no idempotency key
+        (the caller reconciles an unknown outcome before any new try)."""
+        return self.call("factures/v1/deposer/flux", {
+            "fichierFlux": base64.b64encode(content).decode(), "nomFichier": file_name,
+            "syntaxeFlux": syntax, "avecSignature": False},
+            retry=RetryPolicy(attempts=1, idempotent=False), paced=paced)
+
+    def flow_report(self, flow_number: str) -> dict[str, Any]:
+        return self.call("transverses/v1/consulterCRDetaille", {"numeroFluxDepot": flow_number})
+
+    def search_invoices(self, criteria: Mapping[str, Any], page: int = 1,
+                        per_page: int = 100) -> tuple[list[dict[str, Any]], int]:
+        """`rechercher/fournisseur`: (invoices of that page, number of pages)."""
+        body = {**criteria, "rechercheFactureParFournisseur": {
+            "nbResultatsParPage": per_page, "pageResultatDemandee": page,
+            "triColonne": "IdentifiantFactureCPP", "triSens": "Croissant"}}
+        data = self.call("factures/v1/rechercher/fournisseur", body,
+                         accept_codes=(OK_CODE, NO_RESULT_CODE))
+        pages = int((data.get("parametresRetour") or {}).get("pages") or 0)
+        return list(data.get("listeFactures") or []), pages
+
+    def invoice_history(self, invoice_id: int) -> dict[str, Any]:
+        return self.call("factures/v1/consulter/historique",
+                         {"idFacture": invoice_id, "nbResultatsMaximum": 50})
+
+    def find_structure(self, siret: str) -> dict[str, Any] | None:
+        data = self.call("structures/v1/rechercher", {
+            "structure": {"identifiantStructure": siret, "typeIdentifiantStructure": "SIRET"},
+            "restreindreStructuresPrivees": False},
+            accept_codes=(OK_CODE, NO_RESULT_CODE))
+        found = list(data.get("listeStructures") or [])
+        return found[0] if found else None
+
+    def consult_structure(self, structure_id: int) -> dict[str, Any]:
+        return self.call("structures/v1/consulter",
+                         {"idStructureCPP": structure_id, "codeLangue": "fr"})
+
+    def structure_services(self, structure_id: int) -> list[dict[str, Any]]:
+        data = self.call("structures/v1/rechercher/services", {
+            "idStructure": structure_id,
+            "parametresRechercherServicesStructure": {"nbResultatsParPage": 10000}},
+            accept_codes=(OK_CODE, NO_RESULT_CODE))
+        return list(data.get("listeServices") or [])
+
+    def consult_service(self, structure_id: int, service_id: int) -> dict[str, Any]:
+        return self.call("structures/v1/consulter/service",
+                         {"idStructure": structure_id, "idService": service_id,
+                          "codeLangue": "fr"})
+
+
+def _oauth_error(response: httpx.Response) -> str:
+    body = _body_of(response)
+    return " ".join(str(body[k]) for k in ("error", "error_description") if body.get(k))
+
+
+def _libelle(body: Mapping[str, Any]) -> str:
+    code, libelle = body.get("codeRetour"), body.get("libelle")
+    if code is None and not libelle:
+        return ""
+    return f"codeRetour {code} : {libelle}" if libelle else f"codeRetour {code}"
+
+
+def refusal(path: str, body: Mapping[str, Any], status: int | None) -> ChorusRefusal:
+    code = body.get("codeRetour")
+    libelle = str(body.get("libelle") or "")
+    operation = path.strip("/").split("?")[0]
+    return ChorusRefusal(Diagnosis(Problem.REFUSED, Tr(
+        f"CHORUS PRO a refusé l'appel {operation} (codeRetour {code}) : {libelle}",
+        f"CHORUS PRO refused the call {operation} (codeRetour {code}): {libelle}"), status),
+        code if isinstance(code, int) else None, libelle)
+
+
+def oauth_refused(error: ServiceError) -> Diagnosis:
+    """PISTE's token endpoint answers 400 invalid_client for an unknown id and a wrong secret."""
+    d = error.diagnosis
+    if d.problem is Problem.RATE_LIMIT:
+        return api_refused(error, "")
+    if d.status in (400, 401) and d.problem in (Problem.REFUSED, Problem.AUTH):
+        return Diagnosis(Problem.AUTH, Tr(
+            "Client ID ou Client Secret PISTE refusé (invalid_client) : recopiez-les depuis "
+            "l'onglet OAuth de votre application sur https://piste.gouv.fr (l'application de "
+            "production et celle du bac à sable sont distinctes).",
+            "PISTE client id or secret refused (invalid_client): copy them again from your "
+            "application's OAuth tab on https://piste.gouv.fr (the production and sandbox "
+            "applications are distinct)."), d.status, link=PISTE_HELP)
+    return d
+
+
+def api_refused(error: ServiceError, company: str) -> Diagnosis:
+    """CHORUS PRO words for the gateway's 401 / 403 / 429."""
+    d = error.diagnosis
+    if d.problem is Problem.AUTH:
+        return Diagnosis(Problem.AUTH, Tr(
+            f"Compte technique CHORUS PRO de la société {company} refusé (cpro-account, HTTP "
+            "401) : vérifiez son login et son mot de passe (expiré ? un compte créé n'est "
+            "actif qu'après une trentaine de minutes) et que le raccordement PISTE de la "
+            "structure désigne bien cette application.",
+            f"Company {company}'s CHORUS PRO technical account login/password refused "
+            "(cpro-account, HTTP 401): check its login and password (expired? a new account "
+            "only works after about thirty minutes) and that the structure's PISTE connection "
+            "names this application."), 401)
+    if d.problem is Problem.FORBIDDEN:
+        return Diagnosis(Problem.FORBIDDEN, Tr(
+            "L'application PISTE n'est pas abonnée aux API CHORUS PRO (HTTP 403) : sur "
+            "https://piste.gouv.fr, abonnez-la aux API Factures, Structures, Transverses et "
+            "Utilisateurs en acceptant leurs CGU (une fois pour le bac à sable, une fois pour la "
+            "production).",
+            "The PISTE application is not subscribed to the CHORUS PRO APIs (HTTP 403): on "
+            "https://piste.gouv.fr, subscribe it to the Factures, Structures, Transverses and "
+            "Utilisateurs APIs, accepting their terms (once for the sandbox, once for "
+            "production)."), 403, link=PISTE_HELP)
+    if d.problem is Problem.RATE_LIMIT:
+        wait = f" {d.retry_after:g} s" if d.retry_after is not None else ""
+        return Diagnosis(Problem.RATE_LIMIT, Tr(
+            f"Quota du portail CHORUS PRO atteint (HTTP 429) : il demande d'attendre{wait}. "
+            "Baissez le nombre d'appels maximum par seconde si cela se répète (test : 5/s et "
+            "50 000/jour ; production : 20/s et 1 000 000/jour).",
+            f"CHORUS PRO portal quota reached (HTTP 429): it asks to wait{wait}. Lower the "
+            "maximum calls per second if it happens again (test: 5/s and 50,000/day; "
+            "production: 20/s and 1,000,000/day)."), 429, retry_after=d.retry_after)
+    return d

@@ -1,0 +1,42 @@
+"""The Exchange interface's door: Microsoft Graph when `graph` is on, else EWS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from raccord.interfaces.exchange.ews import EwsClient
+from raccord.interfaces.exchange.graph import GraphClient
+
+if TYPE_CHECKING:
+    from raccord.core.hub import Hub
+
+
+@dataclass(frozen=True)
+class OpenedCalendar:
+    mailbox: str
+    name: str
+    through: str  # "graph" or "ews"
+
+
+class ExchangeClient:
+    def __init__(self, hub: Hub) -> None:
+        self.values: dict[str, Any] = hub.values("exchange")
+        self.http = hub.outgoing("exchange")
+
+    @property
+    def uses_graph(self) -> bool:
+        return bool(self.values.get("graph"))
+
+    def graph(self) -> GraphClient:
+        return GraphClient(self.http, self.values)
+
+    def ews(self) -> EwsClient:
+        return EwsClient(self.http, self.values)
+
+    def open_calendar(self, mailbox: str) -> OpenedCalendar:
+        if self.uses_graph:
+            calendar = self.graph().calendar(mailbox)
+            return OpenedCalendar(mailbox, str(calendar.get("name") or "Calendar"), "graph")
+        info = self.ews().open_calendar(mailbox)
+        return OpenedCalendar(mailbox, info.name, "ews")
