@@ -168,10 +168,10 @@ def diagnose_response(response: httpx.Response, detail: str = "") -> Diagnosis:
             "service (missing subscription, permission or consent)."), status)
     if status == 404:
         return Diagnosis(Problem.NOT_FOUND, Tr(
-            f"Adresse introuvable (HTTP 404) pour le chemin {path} : l'URL enregistrée est "
-            "probablement fausse (chemin ou version de l'API).",
-            f"Address not found (HTTP 404) for path {path}: the saved URL is probably wrong "
-            "(path or API version)."), status)
+            f"Adresse introuvable (HTTP 404{extra_fr}) pour le chemin {path} : l'URL "
+            "enregistrée est probablement fausse (chemin ou version de l'API).",
+            f"Address not found (HTTP 404{extra_fr}) for path {path}: the saved URL is probably "
+            "wrong (path or API version)."), status)
     if status == 429:
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         wait = f" {retry_after:g} s" if retry_after is not None else ""

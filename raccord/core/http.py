@@ -102,11 +102,11 @@ class Outgoing:
                     "auprès du service avant tout nouvel essai.",
                     "The request went out but its answer was lost: its effect will be checked "
                     "with the service before any new try."))
-            self._record(method, url, None, started, diagnosis.problem.value,
+            self.record(method, url, None, started, diagnosis.problem.value,
                          diagnosis.message.en)
             raise ServiceError(diagnosis) from None
         if response.status_code in expect:
-            self._record(method, url, response.status_code, started, "ok", None)
+            self.record(method, url, response.status_code, started, "ok", None)
             return response
         why = ""
         if detail is not None:
@@ -115,11 +115,11 @@ class Outgoing:
             except Exception:  # a body we cannot read must not hide the status
                 why = ""
         diagnosis = diagnose_response(response, self.hub.redactor.text(why))
-        self._record(method, url, response.status_code, started, diagnosis.problem.value,
+        self.record(method, url, response.status_code, started, diagnosis.problem.value,
                      diagnosis.message.en)
         raise ServiceError(diagnosis)
 
-    def _record(self, method: str, url: str, status: int | None, started: float, outcome: str,
+    def record(self, method: str, url: str, status: int | None, started: float, outcome: str,
                 error: str | None) -> None:
         redactor = self.hub.redactor
         duration = int((time.monotonic() - started) * 1000)

@@ -107,9 +107,11 @@ class JobQueue:
             task = self.huey.dequeue()
             if task is None:
                 return done
-            if not include_scheduled and not self.huey.ready_to_run(task):
-                self.huey.add_schedule(task)
-                continue
+            if task.eta is not None and not self.huey.ready_to_run(task):
+                if not include_scheduled:
+                    self.huey.add_schedule(task)
+                    continue
+                task.eta = None  # run it now; huey would put it back in the schedule
             self.huey.execute(task)
             done += 1
 

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from raccord.core.diagnosis import ServiceError
@@ -134,6 +135,8 @@ class InterfaceSpec:
     # Values that point the interface at its simulator mounted at `base_url`.
     sandbox_values: Callable[[str], dict[str, Any]] | None = None
     sandbox_company_values: Callable[[str], dict[str, Any]] | None = None
+    # Values that need files written under RACCORD_HOME (e.g. a key file): (base_url, home).
+    sandbox_home_values: Callable[[str, Path], dict[str, Any]] | None = None
 
     @property
     def name(self) -> str:

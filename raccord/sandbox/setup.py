@@ -51,6 +51,8 @@ def point_at_sandbox(hub: Hub, sandbox: Sandbox, import_ca: bool = True) -> None
         if spec.sandbox_values is None:
             continue
         values = spec.sandbox_values(sandbox.url(spec.name))
+        if spec.sandbox_home_values is not None:
+            values.update(spec.sandbox_home_values(sandbox.url(spec.name), hub.env.home))
         if "technical_user" in {f.key for f in spec.schema.fields}:
             values.setdefault("technical_user", TECHNICAL_LOGIN)
             values.setdefault("technical_password", TECHNICAL_PASSWORD)

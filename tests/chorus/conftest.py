@@ -20,14 +20,14 @@ BUYER_SERVICE = "12345678200028"
 DEMO_SIRET = "73282932000074"
 
 
-def sample(number: str = "F-2026-0001", buyer: str = BUYER_PLAIN, **changes: Any
+def sample(number: str = "F-2026-0001", buyer_siret: str = BUYER_PLAIN, **changes: Any
            ) -> InvoiceData:
     data: dict[str, Any] = {
         "number": number, "issue_date": "2026-11-20", "due_date": "2026-12-20",
         "seller": {"name": "Démo SARL", "siret": DEMO_SIRET, "vat_id": "FR44732829320",
                    "address": {"line1": "1 rue de la Paix", "postcode": "75002",
                                "city": "Paris"}},
-        "buyer": {"name": "Destinataire public", "siret": buyer,
+        "buyer": {"name": "Destinataire public", "siret": buyer_siret,
                   "address": {"line1": "2 avenue du Général", "postcode": "69001",
                               "city": "Lyon"}},
         "lines": [{"id": "1", "name": "Conseil", "quantity": "3", "net_price": "450.00",

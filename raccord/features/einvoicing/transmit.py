@@ -248,6 +248,7 @@ def sweep(hub: Hub, stale_s: float = STALE_WAKEUP_S) -> Counter[str]:
     values = hub.values("chorus")
     actor = hub.technical_actor("chorus").login
     now = utcnow()
+    # A live deposit may renew its token then call: two timeouts at most.
     lease = 2 * float(values.get("timeout_s") or 30) + LEASE_MARGIN_S
     for invoice in store.in_states(hub, {State.DEPOSITING},
                                    started_before=now - timedelta(seconds=lease)):

@@ -97,7 +97,8 @@ def _mandatory(d: InvoiceData) -> Iterator[Problem]:
             yield _p(f"{where}.net_price (BT-146)", "BR-27",
                      "Le prix net de l'article ne peut pas être négatif.",
                      "The item net price cannot be negative.")
-    if d.totals is not None and d.totals.due > 0 and not d.due_date and not d.payment.terms:
+    totals = d.completed().totals
+    if totals is not None and totals.due > 0 and not d.due_date and not d.payment.terms:
         yield _p("due_date (BT-9)", "BR-CO-25",
                  "Montant à payer positif : indiquez l'échéance ou les conditions de paiement "
                  "(BT-20).",

@@ -92,6 +92,8 @@ class Lookups:
             ident = parse_identifier(raw)
         except ValueError:
             return False
+        if not self.client.values.get("enabled"):
+            return False
         if fresh:
             return True
         if self._in_copy(ident):

@@ -56,11 +56,11 @@ def adapter_class(http: Outgoing) -> type[HTTPAdapter]:
             except Exception as exc:
                 diagnosis = diagnose_exception(exc, url, http.timeout)
                 # Outgoing has no public recorder yet; see the lead's note in the report.
-                http._record(method, url, None, started, diagnosis.problem.value,
+                http.record(method, url, None, started, diagnosis.problem.value,
                              diagnosis.message.en)
                 raise
             status = response.status_code
-            http._record(method, url, status, started, _outcome(status),
+            http.record(method, url, status, started, _outcome(status),
                          None if status == 200 else f"HTTP {status}")
             return response
 

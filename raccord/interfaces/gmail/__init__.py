@@ -10,7 +10,7 @@ from raccord.interfaces.gmail.simulator import make_simulator
 
 def sandbox_values(base: str) -> dict[str, Any]:
     """The simulator serves both Google hosts: `/token` (OAuth) and `/gmail/v1/...` (API)."""
-    return {"key_path": str(write_sandbox_key(base)), "sender": SANDBOX_SENDER,
+    return {"sender": SANDBOX_SENDER,
             "business_rule_google_mail": True, "mail_application": "gmail",
             "api_url": base, "token_url": f"{base}/token"}
 
@@ -20,4 +20,5 @@ SPEC = InterfaceSpec(
     tests=(TestDef("gmail", Tr("Tester", "Test"), run_test),),
     simulator=make_simulator,
     sandbox_values=sandbox_values,
+    sandbox_home_values=lambda base, home: {"key_path": str(write_sandbox_key(base, home))},
 )

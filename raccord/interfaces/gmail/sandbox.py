@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -68,10 +67,8 @@ def write_key_file(path: Path, info: dict[str, Any]) -> Path:
     return path
 
 
-def write_sandbox_key(base_url: str) -> Path:
-    """Write the sandbox key under the home raccord uses (RACCORD_HOME, else ./var): the
-    sandbox hook only gets the simulator's URL, not the hub. One file per sandbox URL."""
-    home = Path(os.environ.get("RACCORD_HOME", "var")).resolve()
+def write_sandbox_key(base_url: str, home: Path) -> Path:
+    """Write the sandbox key under the hub's RACCORD_HOME, one file per sandbox URL."""
     name = f"gmail-service-account-{hashlib.sha256(base_url.encode()).hexdigest()[:8]}.json"
     return write_key_file(home / "sandbox" / name,
                           key_info(sandbox_private_key(), f"{base_url}/token"))
