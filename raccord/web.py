@@ -26,7 +26,9 @@ def create_app(hub: Hub) -> FastAPI:
     app.include_router(settings_api, prefix="/api/v1")
     for module in feature_modules("api"):
         app.include_router(module.router, prefix="/api/v1")
+    app.state.feature_nav = []
     for module in feature_modules("pages"):
         app.include_router(module.router)
+        app.state.feature_nav.extend(getattr(module, "NAV", ()))
     install(app)
     return app

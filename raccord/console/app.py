@@ -30,6 +30,16 @@ from raccord.console.texts import TEXTS
 from raccord.interfaces.base import TestReport
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+_FOLDERS: list[str] = [str(Path(__file__).parent / "templates")]
+
+
+def add_template_folder(folder: Path) -> None:
+    """Let a feature's templates extend the console's base (see docs/console-pages.md)."""
+    from jinja2 import FileSystemLoader
+
+    if str(folder) not in _FOLDERS:
+        _FOLDERS.append(str(folder))
+        TEMPLATES.env.loader = FileSystemLoader(_FOLDERS)
 router = APIRouter(include_in_schema=False)
 
 
@@ -90,6 +100,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         "csrf": csrf_token(request), "interfaces": list(hub.interfaces.values()),
         "role_label": (lambda r: ROLE_LABELS[Role(r)](lang)), "mode": hub.env.mode.value,
         "path": request.url.path,
+        "feature_nav": getattr(request.app.state, "feature_nav", []),
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **context},
                                       status_code=status_code)

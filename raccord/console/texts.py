@@ -87,4 +87,5 @@ TEXTS: dict[str, Tr] = {
     "rules": Tr("Règles", "Rules"),
     "notes": Tr("À savoir", "Good to know"),
     "technical": Tr("technique", "technical"),
+    "work": Tr("Activité", "Work"),
 }

@@ -38,8 +38,10 @@ def test_each_line_gets_its_status_and_the_input_is_kept(sandboxed_hub: Hub, sim
     assert [r["status"] for r in rows] == ["ok", "ok", "invalid", "invalid", "invalid",
                                            "unknown", "ok"]
     assert rows[0]["name"] == unit.name and rows[0]["comment"] == "first"
-    assert rows[0]["postcode"] == est.postcode and rows[0]["siret"] == est.siret
-    assert rows[1]["siret"] == other.head_office.siret and rows[1]["head_office"] == "true"
+    # The input's own "siret" column is kept; the filled one is told apart by a prefix.
+    assert rows[0]["postcode"] == est.postcode and rows[0]["sirene_siret"] == est.siret
+    assert rows[1]["siret"] == other.siren
+    assert rows[1]["sirene_siret"] == other.head_office.siret and rows[1]["head_office"] == "true"
     assert "check digit" in rows[2]["reason"]
     assert "has 5 digits" in rows[3]["reason"]
     assert "other than digits" in rows[4]["reason"]

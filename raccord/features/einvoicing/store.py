@@ -25,8 +25,13 @@ log = logging.getLogger("raccord.einvoicing")
 listeners: list[Callable[[Hub, int], None]] = []
 
 
-def tr_json(message: Tr | None) -> dict[str, str] | None:
-    return None if message is None else {"fr": message.fr, "en": message.en}
+QUOTA_KIND = "quota"
+
+
+def tr_json(message: Tr | None, kind: str | None = None) -> dict[str, str] | None:
+    if message is None:
+        return None
+    return {"fr": message.fr, "en": message.en, **({"kind": kind} if kind else {})}
 
 
 def get(hub: Hub, invoice_id: int) -> EInvoice | None:

@@ -93,7 +93,8 @@ class Attempt:
         """The daily quota is spent: wait for it without using a try."""
         wait = max(0.0, paused.resumes_at - time.time())
         values: dict[str, Any] = {"next_attempt_at": utcnow() + timedelta(seconds=wait),
-                                  "waiting_reason": store.tr_json(paused.diagnosis.message)}
+                                  "waiting_reason": store.tr_json(paused.diagnosis.message,
+                                                                  store.QUOTA_KIND)}
         if frm is State.DEPOSITING:
             values["attempts"] = self.invoice.attempts - 1
             store.move(self.hub, self.invoice, State.QUEUED, self.actor,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from raccord.core.diagnosis import Diagnosis, ServiceError
 from raccord.core.i18n import Tr
-from raccord.core.identifiers import IdentifierError
+from raccord.core.identifiers import IdentifierError, clean
 from raccord.features.sirene.lookup import Lookups, UnknownNumber
 from raccord.features.sirene.mapping import Filled
 from raccord.interfaces.sirene import client as sirene_client
@@ -191,5 +191,5 @@ def survey(hub: Hub, source: TextIO, fresh: bool = False) -> tuple[int, int]:
             lines += 1
             raw = row[layout.column] if layout.column < len(row) else ""
             if lookups.needs_api(raw, fresh):
-                costly.add(raw)
+                costly.add(clean(raw))
     return lines, len(costly)
