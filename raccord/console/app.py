@@ -108,7 +108,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
 
 def field_view(hub: Hub, account: Account, field: Field, value: Any) -> dict[str, Any]:
     return {"field": field, "value": value, "kind": field.kind.value,
-            "editable": may_edit(account.role, hub.env.mode, field)}
+            "editable": not field.managed and may_edit(account.role, hub.env.mode, field)}
 
 
 def raw_form_value(field: Field, form: Any) -> Any:
@@ -165,7 +165,8 @@ def interface_page(request: Request, account: Account, name: str, *, status_code
         return render(request, "message.html", 404, message=TEXTS["not_found"])
     values = hub.settings.display_values(name)
     fields = [field_view(hub, account, f, (typed or {}).get(f.key, values[f.key]))
-              for f in spec.schema.fields]
+              for f in spec.schema.fields if not f.managed]
+    managed = [(f, values[f.key]) for f in spec.schema.fields if f.managed]
     saved = request.query_params.get("saved")
     context: dict[str, Any] = {}
     if name == "certificates":
@@ -173,7 +174,7 @@ def interface_page(request: Request, account: Account, name: str, *, status_code
     return render(request, "interface.html", status_code, spec=spec, fields=fields,
                   errors=errors or {}, saved=saved, reports=reports or [],
                   status=hub.status(name), runs=recent_runs(hub, 5, name),
-                  can_edit=account.role is not Role.READER, **context)
+                  can_edit=account.role is not Role.READER, managed=managed, **context)
 
 
 @router.get("/interfaces/{name}", response_class=HTMLResponse)

@@ -229,7 +229,7 @@ class Scheduler:
                 if _aware(self.due_at(schedule, row)) > now:
                     continue
                 interval = self._setting(schedule, schedule.interval_key, 21600)
-                claimed = session.execute(
+                claimed = session.execute(  # type: ignore[attr-defined]
                     update(ScheduleState)
                     .where(ScheduleState.task == schedule.job,
                            ScheduleState.generation == row.generation)

@@ -63,6 +63,8 @@ class Field:
     choices: tuple[Choice, ...] = ()
     vendor: bool = False
     advanced: bool = False
+    # Maintained by raccord itself (e.g. the Bridge user's uuid): shown, never typed.
+    managed: bool = False
     # Extra check on a parsed value (e.g. a key file's content); returns the refusal or None.
     check: Callable[[Any], Tr | None] | None = None
 

@@ -22,15 +22,16 @@ BRIDGE_URL = "https://api.bridgeapi.io"
 # e-mail live here (the e-mail prefills Bridge's connect sessions).
 BRIDGE_USER_FIELDS = (
     Field("bridge_user_uuid", Tr("UUID de l'utilisateur Bridge", "Bridge user UUID"), Kind.STR,
-          advanced=True),
+          advanced=True, managed=True),
     Field("bridge_user_external_id", Tr("Identifiant externe de l'utilisateur Bridge",
                                         "Bridge user external id"), Kind.STR, advanced=True,
           help=Tr("Référence raccord de l'utilisateur chez Bridge (external_user_id).",
-                  "raccord's reference of the user at Bridge (external_user_id).")),
+                  "raccord's reference of the user at Bridge (external_user_id)."),
+          managed=True),
     Field("bridge_user_name", Tr("Nom de l'utilisateur Bridge", "Bridge user name"), Kind.STR,
-          advanced=True),
+          advanced=True, managed=True),
     Field("bridge_user_email", Tr("E-mail de l'utilisateur Bridge", "Bridge user e-mail"),
-          Kind.EMAIL, advanced=True),
+          Kind.EMAIL, advanced=True, managed=True),
 )
 
 

@@ -375,7 +375,11 @@ def _control_routes(app: FastAPI, sim: ChorusSimulator) -> None:
 
     @app.get("/_sim/chorus/calls", include_in_schema=False)
     def calls() -> dict[str, list[float]]:
-        return {"calls": list(portal.calls)}
+        """Arrival times of every call let through (for the busiest-second measure), and of
+        every deposit."""
+        with portal.lock:
+            deposits = sorted(f.deposited_at for f in portal.flows.values())
+        return {"calls": list(portal.calls), "deposits": deposits}
 
     @app.post("/_sim/chorus/config", include_in_schema=False)
     def config(body: dict[str, Any] = Body(default_factory=dict)) -> dict[str, Any]:
