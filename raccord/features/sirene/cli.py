@@ -30,9 +30,10 @@ from raccord.core.i18n import Tr
 from raccord.core.identifiers import IdentifierError
 from raccord.features.sirene.enrich import EnrichProgress, EnrichStopped, enrich, survey
 from raccord.features.sirene.importer import Progress as ImportProgress
-from raccord.features.sirene.importer import building_state, current_copy, import_stock
+from raccord.features.sirene.importer import import_stock
 from raccord.features.sirene.lookup import SOURCE_LABELS, UnknownNumber, lookup
 from raccord.features.sirene.mapping import Filled
+from raccord.features.sirene.status import status_data
 from raccord.features.sirene.stockfiles import StockFileError
 
 app = typer.Typer(no_args_is_help=True,
@@ -209,28 +210,6 @@ def import_command(files: Annotated[list[Path], typer.Argument(
         f"{info.establishments:,} établissements ({info.path.name}).",
         f"Local copy ready: data of {info.data_date}, {info.units:,} legal units, "
         f"{info.establishments:,} establishments ({info.path.name}).")(lang()), markup=False)
-
-
-def status_data(hub: Any) -> dict[str, Any]:
-    from raccord.features.sirene.cache import AnswerCache
-    from raccord.interfaces.sirene.client import usage
-
-    info = current_copy(hub.env.home)
-    used, limit, window = usage(hub)
-    return {
-        "copy": None if info is None else {
-            "file": str(info.path), "data_date": info.data_date,
-            "imported_at": info.imported_at, "units": info.units,
-            "establishments": info.establishments, "sources": list(info.sources),
-            "size_mb": round(info.path.stat().st_size / 2**20, 1)},
-        "import_in_progress": [
-            {"file": s.file, "kind": s.kind, "rows": s.rows, "finished": s.finished,
-             "share": round(s.position / s.total, 3) if s.total else None}
-            for s in building_state(hub.env.home)],
-        "api": {"enabled": bool(hub.values("sirene").get("enabled")),
-                "calls_in_window": used, "calls_allowed": limit, "window_s": window},
-        "kept_answers": AnswerCache(hub).count(),
-    }
 
 
 @app.command("status")
