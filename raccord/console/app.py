@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
+from raccord.console.texts import TEXTS
 from raccord.core.accounts import Account
 from raccord.core.hub import Hub
 from raccord.core.i18n import Tr, pick_language
@@ -26,7 +27,6 @@ from raccord.core.roles import ROLE_LABELS, Role, may_edit
 from raccord.core.schema import Field, Kind, SettingError
 from raccord.core.settings_store import Actor, company_scope
 from raccord.core.trust import CertificateError
-from raccord.console.texts import TEXTS
 from raccord.interfaces.base import TestReport
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))

@@ -38,9 +38,11 @@ class JobDef:
 @dataclass(frozen=True)
 class ScheduleDef:
     job: str
-    interface: str
-    interval_key: str
+    interface: str | None
+    interval_key: str | None
     startup_key: str | None
+    # The interval when there is no setting for it (housekeeping).
+    every_s: int = 21600
 
 
 JOBS: dict[str, JobDef] = {}
@@ -55,17 +57,19 @@ def job(name: str, interface: str | None = None) -> Callable[[JobFunction], JobF
     return register
 
 
-def scheduled(name: str, interface: str, interval_key: str = "poll_interval_s",
-              startup_key: str | None = "startup_delay_s") -> Callable[[JobFunction], JobFunction]:
+def scheduled(name: str, interface: str | None, interval_key: str | None = "poll_interval_s",
+              startup_key: str | None = "startup_delay_s", every_s: int = 21600
+              ) -> Callable[[JobFunction], JobFunction]:
     def register(function: JobFunction) -> JobFunction:
         JOBS[name] = JobDef(name, function, interface)
-        SCHEDULES[name] = ScheduleDef(name, interface, interval_key, startup_key)
+        SCHEDULES[name] = ScheduleDef(name, interface, interval_key, startup_key, every_s)
         return function
 
     return register
 
 
 def load_job_modules() -> None:
+    import raccord.core.housekeeping  # noqa: F401
     from raccord.features import feature_modules
 
     feature_modules("jobs")
@@ -188,7 +192,7 @@ class Scheduler:
             self._stop.wait(self.tick_s)
 
     def _setting(self, schedule: ScheduleDef, key: str | None, fallback: int) -> int:
-        if key is None:
+        if key is None or schedule.interface is None:
             return fallback
         value = self.hub.values(schedule.interface).get(key)
         return int(value) if isinstance(value, int) else fallback
@@ -198,7 +202,7 @@ class Scheduler:
         now = utcnow()
         with self.hub.db.session() as session:
             for schedule in SCHEDULES.values():
-                delay = self._setting(schedule, schedule.startup_key, 0)
+                delay = self._setting(schedule, schedule.startup_key, 60)
                 row = session.get(ScheduleState, schedule.job)
                 first = now + timedelta(seconds=delay)
                 if row is None:
@@ -210,7 +214,7 @@ class Scheduler:
     def due_at(self, schedule: ScheduleDef, row: ScheduleState) -> Any:
         if row.last_run_at is None:
             return row.next_run_at
-        interval = self._setting(schedule, schedule.interval_key, 21600)
+        interval = self._setting(schedule, schedule.interval_key, schedule.every_s)
         return _aware(row.last_run_at) + timedelta(seconds=interval)
 
     def tick(self) -> list[str]:
@@ -218,9 +222,10 @@ class Scheduler:
         enqueued = []
         now = utcnow()
         for schedule in SCHEDULES.values():
-            values = self.hub.values(schedule.interface)
-            if "enabled" in values and not values["enabled"]:
-                continue
+            if schedule.interface is not None:
+                values = self.hub.values(schedule.interface)
+                if "enabled" in values and not values["enabled"]:
+                    continue
             with self.hub.db.session() as session:
                 row = session.get(ScheduleState, schedule.job)
                 if row is None:
@@ -228,7 +233,7 @@ class Scheduler:
                     continue
                 if _aware(self.due_at(schedule, row)) > now:
                     continue
-                interval = self._setting(schedule, schedule.interval_key, 21600)
+                interval = self._setting(schedule, schedule.interval_key, schedule.every_s)
                 claimed = session.execute(  # type: ignore[attr-defined]
                     update(ScheduleState)
                     .where(ScheduleState.task == schedule.job,

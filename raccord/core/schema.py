@@ -95,7 +95,8 @@ class Field:
                                   "'{v}' is not yes/no: type true or false.").format(v=raw))
         if kind is Kind.INT:
             if isinstance(raw, bool):
-                raise self._refuse(Tr("un nombre entier est attendu.", "a whole number is expected."))
+                raise self._refuse(Tr("un nombre entier est attendu.",
+                                      "a whole number is expected."))
             try:
                 number = int(str(raw).strip())
             except ValueError:
@@ -121,8 +122,9 @@ class Field:
             try:
                 return validate_email(text, check_deliverability=False).normalized
             except EmailNotValidError:
-                raise self._refuse(Tr("« {v} » n'est pas une adresse e-mail valide.",
-                                      "'{v}' is not a valid e-mail address.").format(v=text)) from None
+                why = Tr("« {v} » n'est pas une adresse e-mail valide.",
+                         "'{v}' is not a valid e-mail address.").format(v=text)
+                raise self._refuse(why) from None
         if kind is Kind.ENUM:
             allowed = [c.value for c in self.choices]
             if text not in allowed:
