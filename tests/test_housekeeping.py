@@ -27,3 +27,29 @@ def test_the_purge_is_scheduled_daily_without_any_setting(hub: Hub) -> None:
     scheduler = Scheduler(hub)
     scheduler.arm_startup_delays()
     assert "core.purge_history" not in scheduler.tick()  # first run a minute after start
+
+
+def test_a_client_secret_about_to_expire_raises_the_interface_banner(hub: Hub) -> None:
+    from datetime import date
+
+    from raccord.core.housekeeping import expiry_warnings
+    from raccord.core.settings_store import SYSTEM
+
+    soon = (date.today() + timedelta(days=10)).isoformat()
+    hub.settings.set("exchange", "client_secret_expires_on", soon, SYSTEM)
+    assert expiry_warnings(hub) == {"warnings": 1}
+    status = hub.status("exchange")
+    assert status is not None and not status.ok and "10 day(s)" in status.summary
+    hub.settings.set("exchange", "client_secret_expires_on",
+                     (date.today() + timedelta(days=400)).isoformat(), SYSTEM)
+    assert expiry_warnings(hub) == {"warnings": 0}
+
+
+def test_an_expiry_date_must_be_a_date(hub: Hub) -> None:
+    import pytest
+
+    from raccord.core.schema import SettingError
+    from raccord.core.settings_store import SYSTEM
+
+    with pytest.raises(SettingError, match="YYYY-MM-DD"):
+        hub.settings.set("exchange", "client_secret_expires_on", "next june", SYSTEM)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete
 
+from raccord.core.i18n import Tr
 from raccord.core.jobs import scheduled
+from raccord.core.schema import Kind
 from raccord.core.models import CallLog, JobRun, utcnow
 
 if TYPE_CHECKING:
@@ -27,3 +29,40 @@ def purge_history(hub: Hub) -> dict[str, int]:
         runs = session.execute(delete(JobRun).where(
             JobRun.started_at < now - timedelta(days=RUN_HISTORY_DAYS))).rowcount  # type: ignore[attr-defined]
     return {"call_log_deleted": calls, "runs_deleted": runs}
+
+
+EXPIRY_WARNING_DAYS = 30
+
+
+def expiring(hub: Hub, today: date | None = None) -> list[tuple[str, Tr]]:
+    """(interface, warning) for every expiry date within the warning window or past."""
+    today = today or date.today()
+    found = []
+    for name, spec in hub.interfaces.items():
+        values = hub.values(name)
+        for f in spec.schema.fields:
+            if f.kind is not Kind.DATE or not values.get(f.key):
+                continue
+            left = (date.fromisoformat(values[f.key]) - today).days
+            if left > EXPIRY_WARNING_DAYS:
+                continue
+            if left < 0:
+                found.append((name, Tr(f"« {f.label.fr} » est dépassée depuis {-left} jour(s) : "
+                                       "créez une nouvelle valeur et enregistrez-la.",
+                                       f"'{f.label.en}' passed {-left} day(s) ago: create a new "
+                                       "one and save it.")))
+            else:
+                found.append((name, Tr(f"« {f.label.fr} » arrive dans {left} jour(s) : "
+                                       "préparez son renouvellement.",
+                                       f"'{f.label.en}' comes in {left} day(s): prepare its "
+                                       "renewal.")))
+    return found
+
+
+@scheduled("core.expiry_warnings", interface=None, interval_key=None, startup_key=None,
+           every_s=86400)
+def expiry_warnings(hub: Hub) -> dict[str, int]:
+    warnings = expiring(hub)
+    for interface, message in warnings:
+        hub.record_status(interface, False, "expiry", message.en)
+    return {"warnings": len(warnings)}

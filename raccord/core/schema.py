@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ class Kind(StrEnum):
     EMAIL = "email"
     ENUM = "enum"
     PATH = "path"
+    DATE = "date"
 
 
 class SettingError(Exception):
@@ -133,6 +135,12 @@ class Field:
             return text
         if kind is Kind.PATH:
             return str(Path(text).expanduser())
+        if kind is Kind.DATE:
+            try:
+                return date.fromisoformat(text).isoformat()
+            except ValueError:
+                raise self._refuse(Tr("« {v} » n'est pas une date AAAA-MM-JJ.",
+                                      "'{v}' is not a YYYY-MM-DD date.").format(v=text)) from None
         return text
 
     def _parse_url(self, text: str) -> str:

@@ -63,7 +63,6 @@ def test_a_csv_handed_over_is_filled_in_the_background(api: TestClient, sandboxe
     status = api.get(started["status_url"], headers=auth).json()
     assert status["state"] == "done" and status["counts"] == {"ok": 1, "invalid": 1}
     result = api.get(started["result_url"], headers=auth)
-    print(result.text)
     rows = list(csv.DictReader(io.StringIO(result.text)))
     assert [r["status"] for r in rows] == ["ok", "invalid"]
     assert rows[0]["sirene_siret"] == est.siret

@@ -77,7 +77,9 @@ class Layout:
 
 
 def _delimiter(first_line: str) -> str:
-    return max((";", ",", "\t"), key=first_line.count) if first_line.strip() else ","
+    """The separator the first line uses most; a comma (RFC 4180) for a single column."""
+    best = max((";", ",", "\t"), key=first_line.count)
+    return best if first_line.count(best) else ","
 
 
 def _layout(first_row: list[str], delimiter: str) -> Layout:

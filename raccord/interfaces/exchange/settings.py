@@ -29,6 +29,10 @@ CLIENT = Field("client_id", Tr("Client ID", "Client ID"), Kind.STR, help=Tr(
 SECRET = Field("client_secret", Tr("Client Secret", "Client secret"), Kind.SECRET, help=Tr(
     "Obligatoire si OAuth ou Graph est coché. Il expire : notez sa date d'expiration.",
     "Required when OAuth or Graph is on. It expires: note its expiry date."))
+SECRET_EXPIRY = Field("client_secret_expires_on", Tr("Date d'expiration du Client Secret",
+                                                     "Client secret expiry date"), Kind.DATE,
+                      help=Tr("Celle choisie dans Entra ID : raccord prévient 30 jours avant.",
+                              "The one chosen in Entra ID: raccord warns 30 days before."))
 OAUTH = Field("oauth", Tr("Utiliser une authentification OAUTH (Exchange 365 seulement)",
                           "Use OAuth authentication (Exchange 365 only)"), Kind.BOOL,
               default=False)
@@ -72,6 +76,7 @@ SCHEMA = InterfaceSchema(
         TENANT,
         CLIENT,
         SECRET,
+        SECRET_EXPIRY,
         Field("graph_url", Tr("URL de Microsoft Graph", "Microsoft Graph URL"), Kind.URL,
               default=GRAPH_URL, advanced=True),
         Field("login_url", Tr("URL d'authentification Microsoft", "Microsoft login URL"),
