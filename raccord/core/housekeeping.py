@@ -9,8 +9,8 @@ from sqlalchemy import delete
 
 from raccord.core.i18n import Tr
 from raccord.core.jobs import scheduled
-from raccord.core.schema import Kind
 from raccord.core.models import CallLog, JobRun, utcnow
+from raccord.core.schema import Kind
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
