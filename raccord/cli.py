@@ -423,7 +423,8 @@ def _mount_features() -> None:
     from raccord.features import feature_modules
 
     for module in feature_modules("cli"):
-        app.add_typer(module.app, name=module.__name__.split(".")[-2])
+        # A feature may name its command (e.g. e-invoicing answers to `raccord chorus`).
+        app.add_typer(module.app, name=getattr(module, "COMMAND", module.__name__.split(".")[-2]))
 
 
 _mount_features()

@@ -13,10 +13,12 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from raccord.core.accounts import check_company
 from raccord.core.hub import Hub
 from raccord.core.i18n import Tr
 from raccord.core.schema import SettingError
 from raccord.core.settings_store import Actor, company_scope
+from raccord.core.trust import parse_certificate
 from raccord.interfaces.base import InterfaceSpec
 
 FORMAT = "raccord-settings/1"
@@ -103,11 +105,24 @@ def import_settings(hub: Hub, document: Any, actor: Actor, passphrase: str | Non
                 company_settings.setdefault(code, {}).setdefault(name, {}).update(values)
     known_codes = {c.code for c in hub.accounts.companies()}
     new_companies = [c for c in document.get("companies", []) if c.get("code") not in known_codes]
-    # Check pass: every interface and field known, every value valid, every rule holds.
+    # Check pass: every company, certificate, interface and field known and valid, every
+    # rule holds; nothing is changed before all of it passed.
+    for company in new_companies:
+        check_company(str(company.get("code") or ""), str(company.get("name") or ""),
+                      company.get("siret"))
+    for pem in document.get("certificates", []):
+        parse_certificate(str(pem).encode())
     incoming = frozenset(str(c.get("code")) for c in new_companies)
     for name, values in settings.items():
         hub.settings.check_many(name, values, extra_companies=incoming)
     for code, per_interface in company_settings.items():
+        if code not in known_codes | incoming:
+            raise SettingError(Tr(f"Le fichier donne des valeurs à la société « {code} », "
+                                  "absente du fichier et de cette installation : créez-la "
+                                  "d'abord (raccord company add).",
+                                  f"The file has values for the company '{code}', which is "
+                                  "neither in the file nor in this installation: create it "
+                                  "first (raccord company add)."))
         for name, values in per_interface.items():
             hub.settings.check_many(name, values, company_scope(code))
     changed = []

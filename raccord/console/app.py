@@ -79,7 +79,9 @@ def csrf_token(request: Request) -> str:
 async def check_csrf(request: Request) -> None:
     form = await request.form()
     sent = str(form.get("csrf", ""))
-    if not hmac.compare_digest(sent, str(request.session.get("csrf", ""))):
+    expected = str(request.session.get("csrf", ""))
+    # A session that was never shown a form (e.g. just after login) has no token to match.
+    if not expected or not hmac.compare_digest(sent, expected):
         raise Forbidden()
 
 
@@ -189,6 +191,9 @@ async def save_field(name: str, key: str, request: Request,
     hub = hub_of(request)
     form = await request.form()
     clearing = form.get("action") == "clear"
+    spec = hub.interfaces.get(name)
+    if spec is None or key not in {f.key for f in spec.schema.fields}:
+        return render(request, "message.html", 404, message=TEXTS["not_found"])
     try:
         field = hub.settings.field(name, key)
         actor = Actor(account.login, account.role)

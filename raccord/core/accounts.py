@@ -112,24 +112,12 @@ class Accounts:
 
     # -- companies -----------------------------------------------------------------------
     def add_company(self, code: str, name: str, siret: str | None = None) -> Company:
-        code = code.strip()
-        if not code or len(code) > 40 or any(c.isspace() for c in code):
-            raise SettingError(Tr("Code société invalide : sans espace, 40 caractères au plus.",
-                                  "Invalid company code: no spaces, at most 40 characters."))
-        if not name.strip():
-            raise SettingError(Tr("Le nom de la société est obligatoire.",
-                                  "The company name is required."))
-        clean_siret = None
-        if siret:
-            try:
-                clean_siret = parse_identifier(siret, allow=("siret",)).value
-            except IdentifierError as error:
-                raise SettingError(error.message) from None
+        code, name, clean_siret = check_company(code, name, siret)
         with self.db.session() as session:
             if session.scalar(select(Company).where(Company.code == code)) is not None:
                 raise SettingError(Tr(f"La société « {code} » existe déjà.",
                                       f"The company '{code}' already exists."))
-            company = Company(code=code, name=name.strip(), siret=clean_siret)
+            company = Company(code=code, name=name, siret=clean_siret)
             session.add(company)
         return company
 
@@ -140,3 +128,21 @@ class Accounts:
     def company(self, code: str) -> Company | None:
         with self.db.session() as session:
             return session.scalar(select(Company).where(Company.code == code))
+
+
+def check_company(code: str, name: str, siret: str | None) -> tuple[str, str, str | None]:
+    """A company's code, name and SIRET as stored, or the refusal (imports check first)."""
+    code = code.strip()
+    if not code or len(code) > 40 or any(c.isspace() for c in code):
+        raise SettingError(Tr("Code société invalide : sans espace, 40 caractères au plus.",
+                              "Invalid company code: no spaces, at most 40 characters."))
+    if not name.strip():
+        raise SettingError(Tr("Le nom de la société est obligatoire.",
+                              "The company name is required."))
+    clean_siret = None
+    if siret:
+        try:
+            clean_siret = parse_identifier(siret, allow=("siret",)).value
+        except IdentifierError as error:
+            raise SettingError(error.message) from None
+    return code, name.strip(), clean_siret

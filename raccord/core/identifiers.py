@@ -55,7 +55,7 @@ def parse_identifier(raw: str, allow: tuple[str, ...] = ("siren", "siret")) -> I
                            for k in allow)
     expected_en = " or ".join({"siren": "9 digits (SIREN)", "siret": "14 digits (SIRET)"}[k]
                               for k in allow)
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise IdentifierError(Tr(
             f"« {raw} » contient autre chose que des chiffres : attendu {expected}.",
             f"'{raw}' holds something other than digits: expected {expected_en}."))

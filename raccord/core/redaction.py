@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 MASK = "***"
@@ -63,25 +65,58 @@ class Redactor:
         return self.text(urlunsplit((parts.scheme, netloc, parts.path, query, "")))
 
 
+def redact_record(record: logging.LogRecord, redactors: Iterable[Redactor]) -> None:
+    """Replace a record's message by its redacted text; a traceback becomes its redacted
+    one-liner (tracebacks can carry secrets in their text)."""
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed logging call keeps its raw text, still redacted
+        message = str(record.msg)
+    error = record.exc_info[1] if record.exc_info else None
+    if error is not None:
+        message += " | " + repr(error)
+    for redactor in redactors:
+        message = redactor.text(message)
+    record.msg = message
+    record.args = None
+    if error is not None:
+        record.exc_info = None
+        record.exc_text = None
+
+
 class RedactingFilter(logging.Filter):
     def __init__(self, redactor: Redactor) -> None:
         super().__init__()
         self.redactor = redactor
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        record.msg = self.redactor.text(message)
-        record.args = None
-        if record.exc_info and record.exc_info[1] is not None:
-            # Tracebacks can carry secrets in their text: keep only the redacted one-liner.
-            record.msg += " | " + self.redactor.text(repr(record.exc_info[1]))
-            record.exc_info = None
-            record.exc_text = None
+        redact_record(record, (self.redactor,))
         return True
 
 
+# Redactors of the hubs alive in this process (weak: a hub's end drops its secrets), read by
+# the record factory; replaced whole, never mutated, so that logging threads can read it.
+_live: tuple[weakref.ref[Redactor], ...] = ()
+_previous_factory: Callable[..., logging.LogRecord] | None = None
+
+
+def _redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    assert _previous_factory is not None
+    record = _previous_factory(*args, **kwargs)
+    redactors = [r for r in (ref() for ref in _live) if r is not None]
+    if redactors:
+        redact_record(record, redactors)
+    return record
+
+
 def install_log_redaction(redactor: Redactor) -> None:
-    """Attach the filter to every handler of the root logger (and future ones via root)."""
+    """Redact every log record when it is made, whichever handler writes it later (one added
+    after the hub, uvicorn's own): the record factory; and the filter on the root handlers."""
+    global _live, _previous_factory
+    _live = (*(ref for ref in _live if ref() is not None), weakref.ref(redactor))
+    if _previous_factory is None:
+        _previous_factory = logging.getLogRecordFactory()
+        logging.setLogRecordFactory(_redacting_factory)
     root = logging.getLogger()
     redacting = RedactingFilter(redactor)
     if not root.handlers:

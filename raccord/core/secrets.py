@@ -32,10 +32,27 @@ class SecretBox:
         try:
             return self._fernet.decrypt(token.encode()).decode()
         except InvalidToken:
-            raise SecretKeyError(
-                "a stored secret cannot be decrypted with the configured key: restore the key "
-                "file from your backup or set RACCORD_SECRET_KEY to the key used before"
-            ) from None
+            pass
+        # Another process (`raccord secrets rotate`) may have put a new key in the key file.
+        if self._reload_key_file():
+            return self.decrypt(token)
+        raise SecretKeyError(
+            "a stored secret cannot be decrypted with the configured key: restore the key "
+            "file from your backup or set RACCORD_SECRET_KEY to the key used before")
+
+    def _reload_key_file(self) -> bool:
+        """Take the key file's keys when they changed; True if they did."""
+        if self.key_file is None:
+            return False
+        try:
+            keys = [k.strip() for k in self.key_file.read_bytes().splitlines() if k.strip()]
+            fernet = MultiFernet([Fernet(k) for k in keys])
+        except (OSError, ValueError):
+            return False
+        if not keys or keys == self.keys:
+            return False
+        self.keys, self._fernet = keys, fernet
+        return True
 
     def rotate(self, token: str) -> str:
         return self._fernet.rotate(token.encode()).decode()

@@ -5,9 +5,9 @@ Never run `playwright install`: the browser is the system's /usr/bin/chromium.""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
@@ -35,14 +35,34 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture
-def console_url(hub: Hub) -> Iterator[str]:
-    """The web app of the test's hub; an operator and a reader can log in."""
-    hub.accounts.add_user(OPERATOR[0], OPERATOR[1], Role.OPERATOR)
-    hub.accounts.add_user(READER[0], READER[1], Role.READER)
-    server = ThreadedServer(create_app(hub)).start()
-    yield server.url
+class CurrentApp:
+    """The ASGI app of the running test: one server for the session (starting and stopping
+    uvicorn for every test costs more than most tests), each test's own `create_app(hub)`."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        assert self.app is not None, "no console app: use the console_url fixture"
+        await self.app(scope, receive, send)
+
+
+@pytest.fixture(scope="session")
+def console_server() -> Iterator[tuple[ThreadedServer, CurrentApp]]:
+    current = CurrentApp()
+    server = ThreadedServer(current).start()
+    yield server, current
     server.stop()
+
+
+@pytest.fixture
+def console_url(hub: Hub, console_server: tuple[ThreadedServer, CurrentApp]) -> Iterator[str]:
+    """The web app of the test's fresh hub, where the operator can log in."""
+    server, current = console_server
+    hub.accounts.add_user(OPERATOR[0], OPERATOR[1], Role.OPERATOR)
+    current.app = create_app(hub)
+    yield server.url
+    current.app = None
 
 
 @pytest.fixture
@@ -73,11 +93,22 @@ class Console:
         self.lang = lang
 
     def log_in(self, login: str = OPERATOR[0], password: str = OPERATOR[1]) -> None:
+        """Through the login page, after choosing the language with its link."""
         self.page.goto(f"{self.url}/login")
         self.choose_language(self.lang)
         self.page.fill("#login", login)
         self.page.fill("#password", password)
         self.page.click(".login button[type=submit]")
+
+    def signed_in(self, login: str = OPERATOR[0], password: str = OPERATOR[1]) -> None:
+        """The quick way, for tests about what comes after the login page: the same form post
+        and language cookie the browser would send, then the dashboard."""
+        answer = self.page.request.post(f"{self.url}/login", max_redirects=0,
+                                        form={"login": login, "password": password})
+        assert answer.status == 303, answer.text()
+        self.page.context.add_cookies([{"name": "lang", "value": self.lang, "url": self.url}])
+        self.page.goto(f"{self.url}/")
+        expect(self.page.locator("html")).to_have_attribute("lang", self.lang)
 
     def open_screen(self, name: str) -> None:
         """Through the menu, as a user would."""
@@ -87,6 +118,20 @@ class Console:
 
     def field(self, key: str) -> Locator:
         return self.page.locator(f"#field-{key}")
+
+    def field_boxes(self) -> dict[str, dict[str, Any]]:
+        """What the user sees of each field box on the screen, read in one go."""
+        boxes: list[dict[str, Any]] = self.page.eval_on_selector_all(
+            "main .field[data-key]", """boxes => boxes.map(box => {
+                const input = box.querySelector("[name=value]:not([type=hidden])");
+                return {key: box.dataset.key, visible: box.checkVisibility(),
+                        label: box.querySelector("label").innerText,
+                        text: box.innerText,
+                        saves: [...box.querySelectorAll("button[value=save]")]
+                               .map(b => b.innerText),
+                        disabled: input ? input.disabled : null};
+            })""")
+        return {box["key"]: box for box in boxes}
 
     def save(self, key: str, value: str) -> None:
         box = self.field(key)
@@ -110,6 +155,5 @@ def console(page: Page, console_url: str, hub: Hub, lang: str) -> Console:
 @pytest.fixture
 def operator(console: Console) -> Console:
     """The operator, logged in, on the dashboard, in the test's language."""
-    console.log_in()
-    expect(console.page).to_have_url(re.compile(r"/$"))
+    console.signed_in()
     return console

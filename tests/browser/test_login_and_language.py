@@ -33,6 +33,7 @@ def test_wrong_password_is_refused_and_right_one_opens_the_dashboard(console: Co
     expect(console.page.locator("header")).to_contain_text(OPERATOR[0])
 
 
+@pytest.mark.parametrize("lang", ["fr"])
 def test_a_page_asked_before_login_opens_after_it(console: Console) -> None:
     console.page.goto(f"{console.url}/interfaces/sirene")
     expect(console.page).to_have_url(re.compile(r"/login\?next=/interfaces/sirene$"))

@@ -9,8 +9,7 @@ import pytest
 
 from raccord.core.hub import Hub
 from raccord.core.settings_store import SYSTEM, company_scope
-from raccord.features.einvoicing import followup, intake, store, transmit
-from raccord.features.einvoicing.states import State
+from raccord.features.einvoicing import followup, intake, store, transmit, views
 from raccord.interfaces.chorus import client as chorus_client
 from raccord.interfaces.chorus.simulator import ChorusSimulator
 from tests.chorus.conftest import BUYER_EJ, BUYER_SERVICE, sample
@@ -173,6 +172,9 @@ def test_a_spent_daily_quota_pauses_without_using_tries(
     assert "resumes by itself at" in reason["en"]
     assert paused[0].attempts == 0  # type: ignore[union-attr]
     assert sum(sim.portal.deposits.values()) == 3 - len(paused)
+    usage = views.quota(chorus_hub)  # what the console and `raccord chorus quota` show
+    assert usage.paused_until is not None
+    assert "Transmission paused, resumes by itself on" in usage.message().en
 
 
 def test_an_invoice_can_be_cancelled_before_deposit(chorus_hub: Hub,

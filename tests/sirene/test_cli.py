@@ -48,12 +48,13 @@ def test_enrich_writes_one_line_per_input_line(run: CliRunner, pick: Pick,
                                                tmp_path: Path) -> None:
     _, est = pick(lambda u, e: u.diffusible and e.open)
     source, target = tmp_path / "in.csv", tmp_path / "out.csv"
-    source.write_text(f"ref;siret\nA;{est.siret}\nB;123\n", encoding="utf-8")
+    # As Excel saves it in France: semicolons, Windows-1252.
+    source.write_text(f"réf;siret\nA;{est.siret}\nB;123\n", encoding="cp1252")
     result = run.invoke(app, ["enrich", str(source), str(target)])
     assert result.exit_code == 0, result.output
     assert "2 lines written" in result.output
-    rows = list(csv.DictReader(target.open(encoding="utf-8"), delimiter=";"))
-    assert [(r["ref"], r["status"]) for r in rows] == [("A", "ok"), ("B", "invalid")]
+    rows = list(csv.DictReader(target.open(encoding="cp1252"), delimiter=";"))
+    assert [(r["réf"], r["status"]) for r in rows] == [("A", "ok"), ("B", "invalid")]
     missing = run.invoke(app, ["enrich", str(tmp_path / "none.csv"), str(target)])
     assert missing.exit_code == 1 and "cannot read the file" in missing.output
 

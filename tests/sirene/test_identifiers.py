@@ -1,4 +1,7 @@
-"""SIREN / SIRET checks made before any call: Luhn keys, La Poste's exception, typing habits."""
+"""SIREN / SIRET checks made before any call: Luhn keys, La Poste's exception, typing habits.
+
+Every lookup checks numbers through `parse_number` (the core rules, plus a refusal of
+non-ASCII digits the core lets through: see raccord/features/sirene/numbers.py)."""
 
 from __future__ import annotations
 
@@ -11,12 +14,11 @@ from raccord.core.identifiers import (
     LA_POSTE_SIREN,
     IdentifierError,
     luhn_ok,
-    parse_identifier,
     vat_number,
     with_luhn_key,
 )
+from raccord.features.sirene.numbers import parse_number as parse_identifier
 
-digits = st.text(alphabet="0123456789", min_size=1, max_size=1)
 sirens = st.integers(min_value=0, max_value=10**8 - 1).map(lambda n: with_luhn_key(f"{n:08d}"))
 nics = st.integers(min_value=0, max_value=10**4 - 1).map(lambda n: f"{n:04d}")
 separators = st.sampled_from(["", " ", ".", "\u00a0", "  "])
@@ -119,6 +121,13 @@ def test_only_the_allowed_kind_is_accepted() -> None:
 def test_letters_are_refused_before_anything_else(text: str) -> None:
     with pytest.raises(IdentifierError) as caught:
         parse_identifier(text)
+    assert "other than digits" in caught.value.message.en
+
+
+@pytest.mark.parametrize("typed", ["²²²²²²²²²", "７３２８２９３２０", "٣٣٣٣٣٣٣٣٣"])
+def test_digits_other_than_0_to_9_are_refused(typed: str) -> None:
+    with pytest.raises(IdentifierError) as caught:
+        parse_identifier(typed)
     assert "other than digits" in caught.value.message.en
 
 

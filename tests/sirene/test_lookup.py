@@ -11,6 +11,7 @@ from raccord.core.hub import Hub
 from raccord.core.identifiers import IdentifierError
 from raccord.core.models import utcnow
 from raccord.core.settings_store import SYSTEM
+from raccord.features.sirene.cache import AnswerCache
 from raccord.features.sirene.lookup import Lookups, UnknownNumber, lookup
 from raccord.features.sirene.models import SireneAnswer
 from raccord.interfaces.sirene.population import luhn_complete
@@ -100,6 +101,13 @@ def test_kept_answers_expire_after_the_time_to_live(sandboxed_hub: Hub, sim: Sim
     assert lookup(sandboxed_hub, est.siret).source == "api"
     assert lookup(sandboxed_hub, est.siret, fresh=True).source == "api"
     assert api_calls(sim) == 3
+    cache = AnswerCache(sandboxed_hub)
+    assert cache.count() == 1 and cache.purge() == 0
+    with sandboxed_hub.db.session() as session:
+        row = session.get(SireneAnswer, f"siret:{est.siret}")
+        assert row is not None
+        row.fetched_at = utcnow() - timedelta(hours=3)
+    assert cache.purge() == 1 and cache.count() == 0
 
 
 def test_a_refused_key_and_a_missing_subscription_are_named(sandboxed_hub: Hub,

@@ -4,6 +4,7 @@ from structured data, and reading back a file the ERP hands over (Factur-X PDF, 
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,6 +16,9 @@ from raccord.core.i18n import Tr
 from raccord.features.einvoicing import cii, pdf, ubl
 from raccord.features.einvoicing.invoice import InvoiceData
 from raccord.interfaces.chorus.xsd import CII_NS, UBL_CREDIT_NOTE_NS, UBL_INVOICE_NS
+
+# factur-x logs every generation at INFO: one line per invoice is noise in a worker's log.
+logging.getLogger("factur-x").setLevel(logging.WARNING)
 
 
 class Format(StrEnum):

@@ -34,7 +34,10 @@ if TYPE_CHECKING:
 
 PAGE = 500
 MAX_PAGES = 40
-MAX_REPORTS = 500
+# consulterCRDetaille only finds rejections (the search finds integrated invoices in bulk), so
+# it is asked sparingly: a few flows per round, each again after a quarter of its age.
+MAX_REPORTS = 50
+RECHECK_MIN_S, RECHECK_MAX_S = 1.0, 300.0
 
 
 def integrate(hub: Hub, invoice: EInvoice, row: dict[str, Any], actor: str) -> bool:
@@ -89,7 +92,8 @@ def follow_flows(hub: Hub, client: ChorusClient, company: str, actor: str,
             rest.append(invoice)
         elif integrate(hub, invoice, row, actor):
             counts["integrated"] += 1
-    for invoice in rest[:MAX_REPORTS]:
+    for invoice in sorted(filter(_due_for_report, rest), key=lambda i: i.updated_at)[
+            :MAX_REPORTS]:
         report = client.flow_report(str(invoice.flow_number))
         state = str(report.get("etatCourantDepotFlux") or "")
         mine = [e for e in report.get("listeErreurDP") or []
@@ -102,9 +106,18 @@ def follow_flows(hub: Hub, client: ChorusClient, company: str, actor: str,
             row = next((r for r in rows if r.get("numeroFacture") == invoice.number), None)
             if row is not None and integrate(hub, invoice, row, actor):
                 counts["integrated"] += 1
-        elif state and state != invoice.flow_state:
-            store.note(hub, invoice.id, flow_state=state)
+        else:
+            store.note(hub, invoice.id, flow_state=state or "?")
             counts["processing"] += 1
+
+
+def _due_for_report(invoice: EInvoice) -> bool:
+    """Whether the flow's report is worth asking again (a quarter of its age after the last)."""
+    now = utcnow()
+    deposited = _aware(invoice.attempt_started_at or invoice.updated_at)
+    last = _aware(invoice.updated_at)
+    wait = min(max((last - deposited).total_seconds() / 4, RECHECK_MIN_S), RECHECK_MAX_S)
+    return invoice.flow_state is None or (now - last).total_seconds() >= wait
 
 
 def follow_statuses(hub: Hub, client: ChorusClient, company: str, actor: str,

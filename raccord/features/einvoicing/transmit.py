@@ -34,7 +34,8 @@ from raccord.interfaces.chorus.portal import PARIS
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
 
-LEASE_MARGIN_S = 2.0
+# Beyond two timeouts (token then deposit), a deposit may wait for a new slot behind others.
+LEASE_MARGIN_S = 5.0
 STALE_WAKEUP_S = 300.0
 DISABLED = Tr("En attente : l'interface CHORUS PRO est désactivée (cochez « Chorus Actif »).",
               "Waiting: the CHORUS PRO interface is disabled (tick 'CHORUS PRO enabled').")
@@ -121,6 +122,8 @@ def deposit(hub: Hub, invoice_id: int) -> str:
     with client:
         try:
             problems = recipient_problems(hub, client, InvoiceData.model_validate(invoice.data))
+            # The token before the slot, so that fetching it does not make the slot missed.
+            client.token()
         except QuotaPaused as paused:
             return attempt.pause(paused, State.QUEUED)
         except ServiceError as error:
@@ -134,12 +137,15 @@ def deposit(hub: Hub, invoice_id: int) -> str:
                 "Invalid for the buyer's structure: the invoice will not be sent."),
                 errors=errors, waiting_reason=None)
             return "invalid"
-        client.pace()
+        # The slot is reserved before the database write, so that the write's delay does not
+        # push the call off its slot (the client takes a new slot if it still does).
+        pause = client.reserve()
         tries = invoice.attempts + 1
         if not store.move(hub, invoice, State.DEPOSITING, attempt.actor,
                           Tr(f"Dépôt sur CHORUS PRO (essai {tries}).",
-                             f"Depositing on CHORUS PRO (try {tries})."),
-                          attempts=tries, attempt_started_at=utcnow(), waiting_reason=None):
+                             f"Depositing on CHORUS PRO (try {tries})."), attempts=tries,
+                          attempt_started_at=utcnow() + timedelta(seconds=pause),
+                          waiting_reason=None):
             return "skipped"
         invoice = attempt.refresh()
         try:
@@ -161,7 +167,7 @@ def deposit(hub: Hub, invoice_id: int) -> str:
                Tr(f"Déposée : flux {flow}.", f"Deposited: flow {flow}."),
                details={"numeroFluxDepot": flow, "dateDepot": answer.get("dateDepot")},
                flow_number=flow, deposited_on=str(answer.get("dateDepot") or "")[:10],
-               flow_state="IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP")
+               flow_state=None)
     return "deposited"
 
 
@@ -249,7 +255,6 @@ def sweep(hub: Hub, stale_s: float = STALE_WAKEUP_S) -> Counter[str]:
     values = hub.values("chorus")
     actor = hub.technical_actor("chorus").login
     now = utcnow()
-    # A live deposit may renew its token then call: two timeouts at most.
     lease = 2 * float(values.get("timeout_s") or 30) + LEASE_MARGIN_S
     for invoice in store.in_states(hub, {State.DEPOSITING},
                                    started_before=now - timedelta(seconds=lease)):

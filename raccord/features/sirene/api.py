@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import UploadFile as FormFile
 
 from raccord.api.deps import get_hub, require_role
 from raccord.core.accounts import Account
@@ -72,7 +73,13 @@ def lookup_number(number: str, request: Request, fresh: bool = False,
     return lookup_answer(request, hub, number, fresh)
 
 
-@router.post("/enrichments", status_code=202)
+CSV_BODY = {"requestBody": {"required": True, "content": {
+    "text/csv": {"schema": {"type": "string"}},
+    "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary"}}}}}}}
+
+
+@router.post("/enrichments", status_code=202, openapi_extra=CSV_BODY)
 async def create_enrichment(request: Request, fresh: bool = False,
                             hub: Hub = Depends(get_hub),
                             account: Account = Depends(writer)) -> Any:
@@ -81,7 +88,7 @@ async def create_enrichment(request: Request, fresh: bool = False,
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = await request.form()
         upload = form.get("file")
-        content = await upload.read() if hasattr(upload, "read") else b""
+        content = await upload.read() if isinstance(upload, FormFile) else b""
     else:
         content = await request.body()
     try:

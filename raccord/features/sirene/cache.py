@@ -4,6 +4,7 @@ this morning must be found this afternoon."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from raccord.core.hub import Hub
 
 UNKNOWN_TTL = timedelta(hours=1)
+PURGE_EVERY_S = 3600.0
+_last_purge = 0.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class AnswerCache:
     def put(self, key: str, answer: dict[str, Any] | None) -> None:
         if self.ttl <= timedelta(0):
             return
+        self._purge_now_and_then()
         for _ in range(2):  # another worker may insert the same key between get and add
             try:
                 with self.hub.db.session() as session:
@@ -61,6 +65,14 @@ class AnswerCache:
                 return
             except IntegrityError:
                 continue
+
+    def _purge_now_and_then(self) -> None:
+        """Expired answers go at most once an hour per process, on a write."""
+        global _last_purge
+        now = time.monotonic()
+        if now - _last_purge >= PURGE_EVERY_S:
+            _last_purge = now
+            self.purge()
 
     def count(self) -> int:
         with self.hub.db.session() as session:

@@ -29,6 +29,7 @@ from raccord.core.diagnosis import ServiceError
 from raccord.core.i18n import Tr
 from raccord.core.identifiers import IdentifierError
 from raccord.features.sirene.enrich import EnrichProgress, EnrichStopped, enrich, survey
+from raccord.features.sirene.enrichments import file_encoding
 from raccord.features.sirene.importer import Progress as ImportProgress
 from raccord.features.sirene.importer import import_stock
 from raccord.features.sirene.lookup import SOURCE_LABELS, UnknownNumber, lookup
@@ -41,10 +42,10 @@ app = typer.Typer(no_args_is_help=True,
 
 
 # raccord.cli imports this module while it loads: its helpers are reached when a command runs.
-def fail(message: Tr) -> typer.Exit:
+def fail(message: Tr, code: int = 1) -> typer.Exit:
     from raccord.cli import fail as core_fail
 
-    return core_fail(message)
+    return core_fail(message, code)
 
 
 def lang() -> str:
@@ -63,6 +64,11 @@ def _console(stderr: bool = False) -> Any:
     from raccord import cli as core
 
     return core.err if stderr else core.out
+
+
+def fr_n(number: int) -> str:
+    """A count written the French way: 30 152."""
+    return f"{number:,}".replace(",", "\u202f")
 
 
 def _filled_table(filled: Filled) -> Table:
@@ -137,9 +143,10 @@ def enrich_command(source: Annotated[Path, typer.Argument(metavar="IN.csv")],
     (ok, invalid, unknown, error) and reason."""
     hub = open_hub()
     try:
-        with source.open(encoding="utf-8-sig", newline="") as handle:
+        encoding = file_encoding(source)
+        with source.open(encoding=encoding, newline="") as handle:
             lines, calls = survey(hub, handle, fresh)
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise fail(Tr(f"{source} : fichier illisible ({error}).",
                       f"{source}: cannot read the file ({error}).")) from None
     if calls:
@@ -156,8 +163,10 @@ def enrich_command(source: Annotated[Path, typer.Argument(metavar="IN.csv")],
         bar.update(task, completed=state.done, eta=_eta(state))
 
     try:
-        with bar, source.open(encoding="utf-8-sig", newline="") as src, \
-                target.open("w", encoding="utf-8", newline="") as dst:
+        # Written back in the input's encoding (Excel reads its own cp1252 files back).
+        with bar, source.open(encoding=encoding, newline="") as src, \
+                target.open("w", encoding="utf-8" if encoding != "cp1252" else encoding,
+                            errors="replace", newline="") as dst:
             state = enrich(hub, src, dst, total=lines, fresh=fresh, lang=lang(),
                            api_calls=calls, progress=show)
     except EnrichStopped as stopped:
@@ -194,7 +203,7 @@ def import_command(files: Annotated[list[Path], typer.Argument(
                     f"{progress.file}: resuming after {progress.resumed_from} rows.")(lang()))
             tasks[progress.file] = bar.add_task(progress.file, total=progress.total, rows="")
         bar.update(tasks[progress.file], completed=progress.position,
-                   rows=Tr(f"{progress.rows:,} lignes", f"{progress.rows:,} rows")(lang()))
+                   rows=Tr(f"{fr_n(progress.rows)} lignes", f"{progress.rows:,} rows")(lang()))
 
     try:
         with bar:
@@ -206,8 +215,8 @@ def import_command(files: Annotated[list[Path], typer.Argument(
                       "Import interrupted: run the same command again to resume."), 130) \
             from None
     _console().print(Tr(
-        f"Copie locale à jour : données du {info.data_date}, {info.units:,} unités légales, "
-        f"{info.establishments:,} établissements ({info.path.name}).",
+        f"Copie locale à jour : données du {info.data_date}, {fr_n(info.units)} unités "
+        f"légales, {fr_n(info.establishments)} établissements ({info.path.name}).",
         f"Local copy ready: data of {info.data_date}, {info.units:,} legal units, "
         f"{info.establishments:,} establishments ({info.path.name}).")(lang()), markup=False)
 
@@ -226,8 +235,8 @@ def status_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
         say(Tr("Pas de copie locale : importez les fichiers stock (raccord sirene import).",
                "No local copy: import the stock files (raccord sirene import).")(lang()))
     else:
-        say(Tr(f"Copie locale : données du {copy['data_date']}, {copy['units']:,} unités "
-               f"légales, {copy['establishments']:,} établissements, importée le "
+        say(Tr(f"Copie locale : données du {copy['data_date']}, {fr_n(copy['units'])} unités "
+               f"légales, {fr_n(copy['establishments'])} établissements, importée le "
                f"{copy['imported_at']} ({copy['size_mb']} Mo).",
                f"Local copy: data of {copy['data_date']}, {copy['units']:,} legal units, "
                f"{copy['establishments']:,} establishments, imported {copy['imported_at']} "
@@ -236,7 +245,7 @@ def status_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
         share = f" {part['share']:.0%}" if part["share"] is not None else ""
         state = Tr("terminé", "done")(lang()) if part["finished"] else Tr(
             "interrompu ou en cours", "interrupted or running")(lang())
-        say(Tr(f"Import : {part['file']} {part['rows']:,} lignes{share}, {state}.",
+        say(Tr(f"Import : {part['file']} {fr_n(part['rows'])} lignes{share}, {state}.",
                f"Import: {part['file']} {part['rows']:,} rows{share}, {state}.")(lang()),
             markup=False)
     api = data["api"]

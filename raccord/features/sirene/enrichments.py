@@ -4,9 +4,11 @@ when done. Progress and the time left are on the record while it runs."""
 
 from __future__ import annotations
 
+import codecs
 import io
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from raccord.core.i18n import Tr
@@ -34,6 +36,20 @@ def decode(content: bytes) -> str:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         return content.decode("cp1252", errors="replace")
+
+
+def file_encoding(path: Path) -> str:
+    """The encoding to read (and write back) a CSV file with: UTF-8 when every byte decodes,
+    else Windows-1252. Reads the file once, in chunks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
 
 
 def create(hub: Hub, content: bytes, actor: str, fresh: bool = False, lang: str = "fr") -> int:

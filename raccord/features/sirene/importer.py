@@ -11,11 +11,13 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from queue import Full, Queue
 
 from raccord.core.i18n import Tr
 from raccord.features.sirene.localcopy import (
@@ -143,6 +145,73 @@ def import_stock(home: Path, paths: list[Path], progress: ProgressCallback | Non
         return _switch(folder, building, info)
 
 
+@dataclass
+class _Batch:
+    rows: list[tuple[int | str, ...]]
+    read: int  # lines read, malformed ones included (they are skipped, not half-imported)
+    position: int
+    newest: str
+
+
+def _batches(stock: StockFile, wanted: tuple[str, ...], skip: int, newest: str
+             ) -> Iterator[_Batch]:
+    width = 9 if stock.kind == UNITS else 14
+    stamp_at = wanted.index("dateDernierTraitementUniteLegale" if stock.kind == UNITS
+                            else "dateDernierTraitementEtablissement")
+    nic_at = wanted.index("nicSiegeUniteLegale") if stock.kind == UNITS else None
+    rows: list[tuple[int | str, ...]] = []
+    read, position = 0, 0
+    for values, position in read_rows(stock, wanted, skip=skip):
+        read += 1
+        number = values[0]
+        if not number.isdigit() or len(number) > width:
+            pass  # counted as read, never half-imported
+        else:
+            when = values[stamp_at]
+            if when > newest:
+                newest = when
+            if nic_at is not None and 0 < len(values[nic_at]) < 5:  # Parquet's integers
+                values = (*values[:nic_at], values[nic_at].zfill(5), *values[nic_at + 1:])
+            rows.append((int(number), *values[1:]))
+        if read >= BATCH_ROWS:
+            yield _Batch(rows, read, position, newest)
+            rows, read = [], 0
+    yield _Batch(rows, read, position or stock.total, newest)
+
+
+def _prefetched(batches: Iterator[_Batch], depth: int = 2) -> Iterator[_Batch]:
+    """Read and parse the next batches in a thread while this one is written: SQLite lets
+    the GIL go while it works, so both cores are used. Memory: `depth` batches at most."""
+    queue: Queue[_Batch | BaseException | None] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        queue.put(batch, timeout=0.1)
+                        break
+                    except Full:
+                        continue
+                if stop.is_set():
+                    return
+            queue.put(None)
+        except BaseException as error:  # handed to the consumer, which raises it
+            queue.put(error)
+
+    thread = threading.Thread(target=produce, name="sirene-import-reader", daemon=True)
+    thread.start()
+    try:
+        while (item := queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
 def _load(connection: sqlite3.Connection, stock: StockFile,
           progress: ProgressCallback | None) -> None:
     done, finished, newest = connection.execute(
@@ -150,51 +219,22 @@ def _load(connection: sqlite3.Connection, stock: StockFile,
         (stock.path.name,)).fetchone()
     if finished:
         return
-    if stock.kind == UNITS:
-        key, columns, stamp = "siren", UNIT_COLUMNS, "dateDernierTraitementUniteLegale"
-        width = 9
-    else:
-        key, columns, stamp = "siret", ESTABLISHMENT_COLUMNS, "dateDernierTraitementEtablissement"
-        width = 14
-    table = "unit" if stock.kind == UNITS else "establishment"
+    key, columns, table = (("siren", UNIT_COLUMNS, "unit") if stock.kind == UNITS
+                           else ("siret", ESTABLISHMENT_COLUMNS, "establishment"))
     wanted = (key, *columns)
-    stamp_at = wanted.index(stamp)
-    nic_at = wanted.index("nicSiegeUniteLegale") if stock.kind == UNITS else None
-    insert = (f"INSERT INTO {table} VALUES "
-              f"({', '.join('?' * len(wanted))})")
+    insert = f"INSERT INTO {table} VALUES ({', '.join('?' * len(wanted))})"
     state = Progress(stock.path.name, stock.kind, done, 0, stock.total, resumed_from=done)
-    batch: list[list[str | int | None]] = []
-    newest = newest or ""
-
-    def commit(position: int) -> None:
+    for batch in _prefetched(_batches(stock, wanted, done, newest or "")):
         connection.execute("BEGIN")
-        connection.executemany(insert, batch)
+        connection.executemany(insert, batch.rows)
+        state.rows += batch.read
         connection.execute(
             "UPDATE progress SET rows_done = ?, position = ?, newest = ? WHERE file = ?",
-            (state.rows, position, newest, stock.path.name))
+            (state.rows, batch.position, batch.newest, stock.path.name))
         connection.execute("COMMIT")
-        batch.clear()
-        state.position = position
+        state.position = batch.position
         if progress is not None:
             progress(state)
-
-    position = 0
-    for values, position in read_rows(stock, wanted, skip=done):
-        number = values[0]
-        if number is None or not number.isdigit() or len(number) > width:
-            state.rows += 1  # a malformed line is counted as read, never half-imported
-            continue
-        values[0] = int(number)
-        when = values[stamp_at]
-        if when is not None and when > newest:
-            newest = when
-        if nic_at is not None and values[nic_at] is not None:
-            values[nic_at] = values[nic_at].zfill(5)  # type: ignore[union-attr]
-        batch.append(values)  # type: ignore[arg-type]
-        state.rows += 1
-        if len(batch) >= BATCH_ROWS:
-            commit(position)
-    commit(position or stock.total)
     connection.execute("UPDATE progress SET finished = 1 WHERE file = ?", (stock.path.name,))
 
 
@@ -208,7 +248,6 @@ def _finish(connection: sqlite3.Connection, folder: Path) -> CopyInfo:
                     datetime.now(UTC).isoformat(timespec="seconds"), rows[UNITS][0],
                     rows[ESTABLISHMENTS][0], names)
     connection.executescript(INDEXES)
-    connection.execute("ANALYZE")
     # One self-contained file, read-only afterwards: no WAL beside it.
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.execute("PRAGMA journal_mode=DELETE")

@@ -99,7 +99,8 @@ def write_pointer(folder: Path, info: CopyInfo) -> None:
 
 
 def _row(names: tuple[str, ...], values: tuple[Any, ...]) -> dict[str, Any]:
-    return dict(zip(names, values, strict=True))
+    """A stored row as the API writes it: an empty cell is null."""
+    return {name: value or None for name, value in zip(names, values, strict=True)}
 
 
 def unit_flat(unit: dict[str, Any]) -> dict[str, Any]:

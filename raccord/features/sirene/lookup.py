@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from raccord.core.diagnosis import Problem, ServiceError
 from raccord.core.i18n import Tr
-from raccord.core.identifiers import Identifier, parse_identifier
+from raccord.core.identifiers import Identifier
 from raccord.features.sirene.cache import AnswerCache
 from raccord.features.sirene.localcopy import LocalCopy
 from raccord.features.sirene.mapping import Filled, from_establishment, from_unit
+from raccord.features.sirene.numbers import parse_number
 from raccord.interfaces.sirene.client import SireneClient
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ class Lookups:
     def find(self, raw: str, fresh: bool = False) -> Filled:
         """The third-party fields for a SIRET or SIREN; raises IdentifierError (a wrong
         number, no call made), UnknownNumber, or ServiceError (the API failed)."""
-        ident = parse_identifier(raw)
+        ident = parse_number(raw)
         if not fresh:
             found = self._from_copy(ident)
             if found is not None:
@@ -89,7 +90,7 @@ class Lookups:
         """Whether finding `raw` will cost an API call (for time estimates); False for a wrong
         number."""
         try:
-            ident = parse_identifier(raw)
+            ident = parse_number(raw)
         except ValueError:
             return False
         if not self.client.values.get("enabled"):

@@ -132,9 +132,9 @@ def open_stock(path: Path) -> StockFile:
 
 
 def read_rows(stock: StockFile, columns: tuple[str, ...], skip: int = 0
-              ) -> Iterator[tuple[list[str | None], int]]:
-    """(values of `columns`, progress) for each row after the first `skip`; an absent column
-    (an older header) reads as None, an empty cell as None."""
+              ) -> Iterator[tuple[tuple[str, ...], int]]:
+    """(values of `columns`, progress) for each row after the first `skip`. An empty cell, or
+    a column absent from an older header, reads as "" (stored so: as small as a NULL)."""
     if stock.fmt == "parquet":
         yield from _parquet_rows(stock, columns, skip)
         return
@@ -149,17 +149,15 @@ def read_rows(stock: StockFile, columns: tuple[str, ...], skip: int = 0
             if row is None:
                 return
             skipped += bool(row)
-        complete = None not in indexes
-        pick = itemgetter(*indexes) if complete and len(indexes) > 1 else None
+        width = len(stock.header)
+        pick = itemgetter(*indexes) if None not in indexes and len(indexes) > 1 else None
         for row in reader:
-            if not row:
-                continue
-            if pick is not None and len(row) == len(stock.header):
-                yield [v or None for v in pick(row)], counting.count
-                continue
-            width = len(row)
-            yield [row[i] or None if i is not None and i < width else None
-                   for i in indexes], counting.count
+            if pick is not None and len(row) == width:
+                yield pick(row), counting.count
+            elif row:  # a short or long line, or an older header without some columns
+                size = len(row)
+                yield tuple(row[i] if i is not None and i < size else "" for i in indexes), \
+                    counting.count
     finally:
         text.close()
         if archive is not None:
@@ -167,7 +165,7 @@ def read_rows(stock: StockFile, columns: tuple[str, ...], skip: int = 0
 
 
 def _parquet_rows(stock: StockFile, columns: tuple[str, ...], skip: int
-                  ) -> Iterator[tuple[list[str | None], int]]:
+                  ) -> Iterator[tuple[tuple[str, ...], int]]:
     import pyarrow.parquet as pq
 
     present = [c for c in columns if c in stock.header]
@@ -181,14 +179,14 @@ def _parquet_rows(stock: StockFile, columns: tuple[str, ...], skip: int
         data = {name: batch.column(name).to_pylist() for name in present}
         start = max(skip - seen, 0)
         for index in range(start, size):
-            yield [_text(data[c][index]) if c in data else None for c in columns], \
+            yield tuple(_text(data[c][index]) if c in data else "" for c in columns), \
                 seen + index + 1
         seen += size
 
 
-def _text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import threading
 import time
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
-from raccord.core.http import RetryPolicy
+from raccord.core.http import Outgoing, RetryPolicy
 from raccord.core.i18n import Tr
 from raccord.core.ratelimit import Ceiling, QuotaExhausted
 from raccord.core.settings_store import company_scope
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 # A token is renewed this long before PISTE says it expires.
 TOKEN_MARGIN_S = 60.0
+# A reserved slot missed by more than this is given up for a new one.
+SLOT_TOLERANCE_S = 0.01
 OK_CODE = 0
 NO_RESULT_CODE = 20000
 PISTE_HELP = "https://piste.gouv.fr"
@@ -119,6 +122,7 @@ class _Token:
 
 
 _tokens: dict[tuple[str, str, str], _Token] = {}
+_fetching: dict[tuple[str, str, str], threading.Lock] = {}
 _tokens_lock = threading.Lock()
 
 
@@ -133,6 +137,41 @@ def ceilings_for(values: Mapping[str, Any]) -> list[Ceiling]:
     per_day = QUOTAS[space_of(str(values.get("url") or ""))][1]
     return [Ceiling("calls_per_second", "second", lambda: rate),
             Ceiling("calls_per_day", "day", lambda: per_day, blocking=False)]
+
+
+_shared_lock = threading.Lock()
+_shared: weakref.WeakKeyDictionary[Any, tuple[Any, float, httpx.Client]] = (
+    weakref.WeakKeyDictionary())
+_calls_made: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+# A process's first calls open its connections: their TLS handshakes delay them.
+WARMUP_CALLS = 8
+
+
+def _cold(hub: Hub) -> bool:
+    return _calls_made.get(hub, 0) < WARMUP_CALLS
+
+
+def _used(hub: Hub) -> None:
+    with _shared_lock:
+        _calls_made[hub] = _calls_made.get(hub, 0) + 1
+
+
+def _shared_client(hub: Hub, http: Outgoing) -> httpx.Client:
+    """One pooled httpx client per process and hub, shared by every thread (its idle
+    connections stay warm), renewed when the trust store or the timeout change."""
+    context = hub.trust.ssl_context()
+    with _shared_lock:
+        known = _shared.get(hub)
+        if known is not None and known[0] is context and known[1] == http.timeout:
+            return known[2]
+        if known is not None:
+            known[2].close()
+        # Idle connections are dropped before servers usually close them (5 s and more), so
+        # that a deposit is not written into a connection the portal is closing.
+        fresh = http.client(limits=httpx.Limits(keepalive_expiry=2.0))
+        _shared[hub] = (context, http.timeout, fresh)
+        _calls_made.pop(hub, None)
+        return fresh
 
 
 def _body_of(response: httpx.Response) -> dict[str, Any]:
@@ -159,6 +198,7 @@ class ChorusClient:
                                       ceilings=ceilings_for(self.values))
         self.pacer = pacer_for(self.hub.limiter, self.hub.env.redis_url)
         self._client: httpx.Client | None = None
+        self._slot: float | None = None
 
     # -- plumbing ------------------------------------------------------------------------
     def __enter__(self) -> ChorusClient:
@@ -168,41 +208,76 @@ class ChorusClient:
         self.close()
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        self._client = None  # the connection stays open for this thread's next operation
 
     @property
     def client(self) -> httpx.Client:
+        """The process's kept-alive connections to the portal: a new TLS handshake per call
+        would cost time and, worse, vary it, bunching calls up at the portal."""
         if self._client is None:
-            self._client = self.http.client()
+            self._client = _shared_client(self.hub, self.http)
         return self._client
 
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy(attempts=int(self.values.get("max_attempts") or 1),
                            delay_s=float(self.values.get("retry_delay_s") or 0), idempotent=True)
 
+    def reserve(self) -> float:
+        """Reserve the next slot to call the portal; seconds until it comes (pacing.py). The
+        next call marked `paced` uses it, or a new one if it came and went meanwhile."""
+        if _cold(self.hub):
+            # New connections' TLS handshakes delay the first calls: the slot before each is
+            # left empty so that a late call does not land on its neighbour's.
+            self.pacer.delay("chorus", self.rate)
+        pause = max(0.0, self.pacer.delay("chorus", self.rate))
+        self._slot = time.monotonic() + pause
+        return pause
+
     def pace(self) -> None:
-        """Wait for this process's next slot to call the portal (see pacing.py)."""
-        self.pacer.wait("chorus", self.rate)
+        pause = self.reserve()
+        if pause > 0:
+            time.sleep(pause)
+
+    def _take_slot(self, paced: bool) -> None:
+        slot, self._slot = self._slot, None
+        if not paced or slot is None:
+            self.pace()
+            self._slot = None
+            return
+        time.sleep(max(0.0, slot - time.monotonic()))
+        if time.monotonic() - slot > SLOT_TOLERANCE_S:
+            # Held up since (database, token): going now would bunch calls at the portal.
+            self.pace()
+            self._slot = None
 
     def _send(self, method: str, url: str, retry: RetryPolicy, expect: tuple[int, ...] = (200,),
               detail: Any = None, paced: bool = False, **kwargs: Any) -> httpx.Response:
-        if not paced:
-            self.pace()
+        self._take_slot(paced)
         try:
             return self.http.request(method, url, retry=retry, expect=expect,
                                      client=self.client, detail=detail, **kwargs)
         except QuotaExhausted as exhausted:
             raise QuotaPaused(exhausted) from None
+        finally:
+            _used(self.hub)
 
     # -- PISTE OAuth ---------------------------------------------------------------------
     def token(self, fresh: bool = False) -> str:
         key = self.creds.token_key
         with _tokens_lock:
             cached = _tokens.get(key)
+            fetching = _fetching.setdefault(key, threading.Lock())
         if cached is not None and not fresh and time.time() < cached.renew_at:
             return cached.value
+        # One thread asks PISTE; the others wait for its token instead of asking too.
+        with fetching:
+            with _tokens_lock:
+                latest = _tokens.get(key)
+            if latest is not None and latest is not cached and time.time() < latest.renew_at:
+                return latest.value
+            return self._new_token(key)
+
+    def _new_token(self, key: tuple[str, str, str]) -> str:
         try:
             response = self._send(
                 "POST", self.creds.auth_url, self.retry_policy(),

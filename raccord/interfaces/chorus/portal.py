@@ -170,7 +170,7 @@ class Portal:
             self.invoices: dict[int, PortalInvoice] = {}
             self.deposits: Counter[str] = Counter()
             self.integrated: set[tuple[str, str]] = set()
-            self.calls: list[float] = []
+            self.arrivals: list[float] = []
             self._flow_seq = 0
             self._invoice_seq = 3125100
 

@@ -26,7 +26,7 @@ from raccord.interfaces.chorus.portal import (
     minute,
     stamp,
 )
-from raccord.sandbox.simulator import Quotas, Simulator, build
+from raccord.sandbox.simulator import ASGIApp, Quotas, Receive, Scope, Send, Simulator, build
 
 SANDBOX_CLIENT_ID = "raccord-sandbox-piste-app"
 SANDBOX_CLIENT_SECRET = "sandbox-piste-secret-4f2a"
@@ -97,7 +97,6 @@ def make_simulator() -> ChorusSimulator:
 
     def caller(authorization: str | None = Header(None),
                cpro_account: str | None = Header(None, alias="cpro-account")) -> str:
-        portal.calls.append(time.time())
         client_id = sim.token_apps.get(token_of(authorization), "")
         if not sim.apps.get(client_id, ("", False))[1]:
             raise Gate(403, "The client application is not subscribed to this API.")
@@ -108,7 +107,6 @@ def make_simulator() -> ChorusSimulator:
 
     @app.post("/api/oauth/token")
     async def token(request: Request) -> JSONResponse:
-        portal.calls.append(time.time())
         form = await request.form()
         if form.get("grant_type") != "client_credentials":
             return JSONResponse({"error": "unsupported_grant_type",
@@ -312,8 +310,21 @@ def make_simulator() -> ChorusSimulator:
 
     _control_routes(app, sim)
     built = build(sim, app, lambda status: gateway_body(status))
-    assert isinstance(built, ChorusSimulator)
+    assert isinstance(built, ChorusSimulator) and built.app is not None
+    built.app = _arrivals(built.app, portal)
     return built
+
+
+def _arrivals(app: ASGIApp, portal: Portal) -> ASGIApp:
+    """Record when every call to the portal arrives, those later refused with 429 too."""
+
+    async def recorder(scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] == "http" and ("/cpro/" in path or path.endswith("/oauth/token")):
+            portal.arrivals.append(time.time())
+        await app(scope, receive, send)
+
+    return recorder
 
 
 def _flow_head(flow: Flow) -> dict[str, Any]:
@@ -375,11 +386,11 @@ def _control_routes(app: FastAPI, sim: ChorusSimulator) -> None:
 
     @app.get("/_sim/chorus/calls", include_in_schema=False)
     def calls() -> dict[str, list[float]]:
-        """Arrival times of every call let through (for the busiest-second measure), and of
-        every deposit."""
+        """When each call arrived (the busiest-second measure) and each deposit was
+        recorded."""
         with portal.lock:
             deposits = sorted(f.deposited_at for f in portal.flows.values())
-        return {"calls": list(portal.calls), "deposits": deposits}
+        return {"calls": list(portal.arrivals), "deposits": deposits}
 
     @app.post("/_sim/chorus/config", include_in_schema=False)
     def config(body: dict[str, Any] = Body(default_factory=dict)) -> dict[str, Any]:

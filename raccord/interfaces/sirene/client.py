@@ -7,9 +7,10 @@ after a short delay."""
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 from limits import RateLimitItem, RateLimitItemPerSecond
@@ -151,12 +152,14 @@ class SireneClient:
                     time.sleep(max(RETRY_DELAY_S, diagnosis.retry_after or 0.0))
 
     def _pause(self, seconds: float) -> None:
-        self.hub.limiter.storage.incr(PAUSE_KEY, max(seconds, 0.05))
+        """Hold every caller sharing the limiter's storage until the portal's wait is over."""
+        self.hub.limiter.storage.incr(PAUSE_KEY, max(1, math.ceil(seconds)))
 
     def _wait_while_paused(self) -> None:
         storage = self.hub.limiter.storage
-        while storage.get(PAUSE_KEY) > 0:
-            time.sleep(min(max(storage.get_expiry(PAUSE_KEY) - time.time(), 0.01), 0.5))
+        while cast(int, storage.get(PAUSE_KEY)) > 0:
+            until = cast(float, storage.get_expiry(PAUSE_KEY))
+            time.sleep(min(max(until - time.time(), 0.01), 0.5))
 
     def _json(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
         response = self._get(path, params)

@@ -156,3 +156,21 @@ def _write_parquet(folder: Path, establishments: int, seed: int) -> StockFiles:
         flush(urows, uw, uschema, UNIT_COLUMNS)
         flush(erows, ew, eschema, ESTABLISHMENT_COLUMNS)
     return files
+
+
+def main() -> None:
+    """`python -m raccord.interfaces.sirene.stock FOLDER ESTABLISHMENTS [--parquet]`"""
+    import sys
+
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if len(args) != 2 or not args[1].isdigit():
+        raise SystemExit("usage: python -m raccord.interfaces.sirene.stock FOLDER "
+                         "ESTABLISHMENTS [--parquet]")
+    files = write_stock_files(Path(args[0]), int(args[1]),
+                              fmt="parquet" if "--parquet" in sys.argv else "zip")
+    print(f"{files.units} ({files.unit_rows} rows)\n"
+          f"{files.establishments} ({files.establishment_rows} rows)")
+
+
+if __name__ == "__main__":
+    main()
