@@ -104,8 +104,16 @@ def sandbox_process(folder: Path) -> Iterator[SandboxProcess]:
         _wait_port(port)
         yield box
     finally:
-        process.terminate()
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
         process.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # uvicorn waiting on kept-alive connections
+        process.kill()
+        process.wait()
 
 
 def _wait_port(port: int, timeout_s: float = 30.0) -> None:
@@ -130,8 +138,7 @@ def redis_server(folder: Path) -> Iterator[str]:
         _wait_port(port)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
 
 
 def make_home(base: Path, name: str, redis_url: str | None = None) -> Environment:

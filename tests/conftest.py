@@ -21,6 +21,8 @@ from raccord.core.config import DeploymentMode, Environment
 from raccord.core.hub import Hub
 from raccord.sandbox.setup import Sandbox, point_at_sandbox, start_sandbox
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 POSTGRES_URL_ENV = "RACCORD_TEST_POSTGRES_URL"
 REDIS_URL_ENV = "RACCORD_TEST_REDIS_URL"
 # Tests use their own Redis database index, flushed around each test, never the default 0.

@@ -64,5 +64,5 @@ def expiring(hub: Hub, today: date | None = None) -> list[tuple[str, Tr]]:
 def expiry_warnings(hub: Hub) -> dict[str, int]:
     warnings = expiring(hub)
     for interface, message in warnings:
-        hub.record_status(interface, False, "expiry", message.en)
+        hub.record_status(interface, False, "expiry", message)
     return {"warnings": len(warnings)}

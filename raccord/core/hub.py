@@ -3,6 +3,7 @@ limits and the interfaces together. Every face (console, API, CLI, worker) build
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,7 @@ class Status:
     source: str
     summary: str
     at: datetime
+    message: Tr
 
 
 class Hub:
@@ -99,11 +101,15 @@ class Hub:
             report.test = test.name
             reports.append(report)
         ok = all(r.ok for r in reports)
-        summary = "; ".join(r.summary("en") for r in reports)
+        summary = Tr("; ".join(r.summary("fr") for r in reports),
+                     "; ".join(r.summary("en") for r in reports))
         self.record_status(interface, ok, "test", summary)
         return reports
 
-    def record_status(self, interface: str, ok: bool, source: str, summary: str) -> None:
+    def record_status(self, interface: str, ok: bool, source: str, message: str | Tr) -> None:
+        """Remember an interface's last outcome (both languages when given as a Tr)."""
+        both = message if isinstance(message, Tr) else Tr(message, message)
+        summary = json.dumps({"fr": both.fr, "en": both.en}, ensure_ascii=False)
         with self.db.session() as session:
             row = session.get(InterfaceStatus, interface)
             if row is None:
@@ -116,7 +122,14 @@ class Hub:
     def status(self, interface: str) -> Status | None:
         with self.db.session() as session:
             row = session.get(InterfaceStatus, interface)
-            return None if row is None else Status(row.ok, row.source, row.summary, row.at)
+            if row is None:
+                return None
+            try:
+                texts = json.loads(row.summary)
+                message = Tr(texts["fr"], texts["en"])
+            except (ValueError, KeyError, TypeError):
+                message = Tr(row.summary, row.summary)
+            return Status(row.ok, row.source, message.en, row.at, message)
 
     def technical_actor(self, interface: str) -> Actor:
         """Background work runs as the interface's technical user, shown in histories."""

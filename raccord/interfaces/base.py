@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,7 +52,8 @@ class TestReport:
 
     def as_dict(self, lang: str = "fr") -> dict[str, Any]:
         return {
-            "interface": self.interface, "test": self.test, "ok": self.ok, "summary": self.summary(lang),
+            "interface": self.interface, "test": self.test, "ok": self.ok,
+            "summary": self.summary(lang),
             "steps": [{"step": s.name(lang), "ok": s.ok, "duration_ms": s.duration_ms,
                        "message": s.message(lang) if s.message else None, "link": s.link}
                       for s in self.steps],
@@ -98,10 +99,8 @@ class _Stop(Exception):
 
 def run_checks(interface: str, body: Callable[[Checker], None]) -> TestReport:
     checker = Checker(interface)
-    try:
+    with suppress(_Stop):
         body(checker)
-    except _Stop:
-        pass
     return checker.report
 
 

@@ -15,7 +15,7 @@ from raccord.core.models import AuditEntry
 from raccord.core.roles import Role
 from raccord.core.schema import SettingError
 from raccord.core.settings_store import SYSTEM, Actor
-from tests.browser.conftest import OPERATOR, Console
+from tests.browser_fixtures import OPERATOR, Console
 
 pytestmark = pytest.mark.browser
 

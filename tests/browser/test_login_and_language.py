@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from raccord.console.texts import TEXTS
-from tests.browser.conftest import OPERATOR, Console
+from tests.browser_fixtures import OPERATOR, Console
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from raccord.console.texts import TEXTS
 from raccord.core.roles import Role
-from tests.browser.conftest import READER, Console
+from tests.browser_fixtures import READER, Console
 
 pytestmark = pytest.mark.browser
 

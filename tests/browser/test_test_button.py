@@ -11,7 +11,7 @@ from raccord.console.texts import TEXTS
 from raccord.core.hub import Hub
 from raccord.core.trust import parse_certificate
 from raccord.sandbox.setup import Sandbox
-from tests.browser.conftest import Console
+from tests.browser_fixtures import Console
 
 pytestmark = pytest.mark.browser
 

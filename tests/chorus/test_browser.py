@@ -12,8 +12,7 @@ from raccord.core.hub import Hub
 from raccord.core.settings_store import SYSTEM, company_scope
 from raccord.features.einvoicing import followup, intake
 from raccord.features.einvoicing.states import LABELS, State
-from tests.browser.conftest import *  # noqa: F403  (the console's browser fixtures)
-from tests.browser.conftest import Console
+from tests.browser_fixtures import Console
 from tests.chorus.conftest import sample
 
 pytestmark = pytest.mark.browser

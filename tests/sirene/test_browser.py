@@ -13,7 +13,7 @@ from raccord.core.identifiers import vat_number
 from raccord.core.roles import Role
 from raccord.sandbox.server import ThreadedServer
 from raccord.web import create_app
-from tests.browser.conftest import OPERATOR, Console, browser, page  # noqa: F401  (fixtures)
+from tests.browser_fixtures import OPERATOR, Console
 from tests.sirene.conftest import Pick
 
 pytestmark = pytest.mark.browser
