@@ -46,13 +46,13 @@ def killed_run(box: SandboxProcess, base: Path, invoices: int, latency_ms: int
     hand_over(env, invoices, "K")
     box.faults(latency_ms=latency_ms)
     with workers(env, 1, 12) as [first]:
-        while sum(box.record()["deposits"].values()) < invoices // 2:
+        while sum(n for s, n in states(hub).items() if s != "queued") < invoices // 2:
             time.sleep(0.2)
         first.send_signal(signal.SIGKILL)
         first.wait()
     print(f"[killed] worker killed with {states(hub)}", flush=True)
     with workers(env, 1, 12):
-        time.sleep(2 * 5 + transmit.LEASE_MARGIN_S)
+        time.sleep(2 * 5 + transmit.LEASE_MARGIN_S + 2)  # the killed deposits' lease
         print(f"[killed] after restart, sweep: {dict(transmit.sweep(hub, stale_s=0))}",
               flush=True)
         wait_for(hub, {"deposited", "integrated"}, invoices, timeout_s=600)
