@@ -94,7 +94,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--invoices", type=int, default=500)
     parser.add_argument("--latency-ms", type=int, default=100)
+    parser.add_argument("--smoke", action="store_true", help="a short run for CI: 40 invoices")
     args = parser.parse_args()
+    if args.smoke:
+        args.invoices = 40
     base = scratch("raccord-chorus-reliability-")
     with sandbox_process(base) as box:
         lost, twice = killed_run(box, base, args.invoices, args.latency_ms)

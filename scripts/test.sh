@@ -10,8 +10,7 @@ trap 'bash scripts/services.sh stop' EXIT
 export UV_PYTHON_DOWNLOADS=never
 uv run ruff check raccord tests bench
 uv run pytest -q -p no:cacheprovider "$@"
-for bench in bench/*.py; do
-  [ -e "$bench" ] || continue
+for bench in $(grep -l -- '--smoke' bench/*.py); do
   echo "smoke run: $bench"
   uv run python "$bench" --smoke
 done
