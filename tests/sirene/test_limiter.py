@@ -61,6 +61,7 @@ def test_concurrent_lookups_never_exceed_the_ceiling(sandboxed_hub: Hub, sim: Si
     assert found == sirets  # every lookup succeeded: waiting, not failing
     assert sim.http_429 == 0
     assert len(granted) == len(sirets)
-    assert most_in_any_window(granted, WINDOW_S + 1) <= CALLS
+    # Grant times are noted by the threads after the fact (late under load), so the ceiling
+    # is asserted where it matters: at the service, which saw no more than CALLS per window.
     assert most_in_any_window(sim.state["served_at"], WINDOW_S) <= CALLS
     assert elapsed >= 2 * WINDOW_S * 0.95  # the second ten waited for the first ten's window
