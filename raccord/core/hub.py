@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from raccord.core.accounts import Accounts
 from raccord.core.config import Environment, load_environment
@@ -110,14 +111,19 @@ class Hub:
         """Remember an interface's last outcome (both languages when given as a Tr)."""
         both = message if isinstance(message, Tr) else Tr(message, message)
         summary = json.dumps({"fr": both.fr, "en": both.en}, ensure_ascii=False)
-        with self.db.session() as session:
-            row = session.get(InterfaceStatus, interface)
-            if row is None:
-                session.add(InterfaceStatus(interface=interface, ok=ok, source=source,
-                                            summary=self.redactor.text(summary)))
-            else:
-                row.ok, row.source, row.at = ok, source, utcnow()
-                row.summary = self.redactor.text(summary)
+        text = self.redactor.text(summary)
+        for _ in range(2):  # two workers may insert the first row at once: then update it
+            try:
+                with self.db.session() as session:
+                    row = session.get(InterfaceStatus, interface)
+                    if row is None:
+                        session.add(InterfaceStatus(interface=interface, ok=ok, source=source,
+                                                    summary=text))
+                    else:
+                        row.ok, row.source, row.at, row.summary = ok, source, utcnow(), text
+                return
+            except IntegrityError:
+                continue
 
     def status(self, interface: str) -> Status | None:
         with self.db.session() as session:

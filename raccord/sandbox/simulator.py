@@ -132,7 +132,9 @@ class FaultMiddleware:
         self.error_body = error_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/_sim"):
+        # Under a Mount, `path` keeps the mount prefix (`/chorus/_sim/...`): strip `root_path`.
+        local_path = scope["path"][len(scope.get("root_path", "")):]
+        if scope["type"] != "http" or local_path.startswith("/_sim"):
             await self.app(scope, receive, send)
             return
         sim, f = self.sim, self.sim.faults

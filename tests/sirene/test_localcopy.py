@@ -162,6 +162,8 @@ def test_files_that_cannot_make_a_copy_are_refused_with_the_reason(
 
 
 def test_parquet_stock_files_import_like_the_zip_ones(hub: Hub, tmp_path: Path) -> None:
+    # pyarrow is not a dependency (Parquet stock files are optional; INSEE also ships zip CSV):
+    # this runs where pyarrow is installed, e.g. `uv run --with pyarrow pytest`.
     pytest.importorskip("pyarrow")
     stock = write_stock_files(tmp_path, SMALL, fmt="parquet")
     info = import_stock(hub.env.home, files(stock))

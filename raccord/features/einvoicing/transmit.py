@@ -58,7 +58,7 @@ class Attempt:
         self.hub = hub
         self.invoice = invoice
         self.values = hub.values("chorus")
-        self.actor = hub.technical_actor("chorus").login
+        self.actor = str(self.values.get("technical_user") or "system")  # as technical_actor
         self.max_attempts = int(self.values.get("max_attempts") or 1)
         self.retry_delay = float(self.values.get("retry_delay_s") or 0)
 

@@ -9,7 +9,10 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from raccord.core.diagnosis import ServiceError
+from raccord.core.models import Setting
 from raccord.features.einvoicing import store
 from raccord.features.einvoicing.dispatch import WEBHOOK_JOB, wake
 from raccord.features.einvoicing.models import EInvoice, EInvoiceEvent
@@ -22,7 +25,11 @@ EVENT = "einvoice.status_changed"
 
 
 def on_event(hub: Hub, event_id: int) -> None:
-    if hub.values("chorus").get("webhook_url"):
+    # Read on every state change: one plain row, not the whole (decrypted) settings.
+    with hub.db.session() as session:
+        url = session.scalar(select(Setting.value).where(
+            Setting.interface == "chorus", Setting.key == "webhook_url", Setting.scope == ""))
+    if url and json.loads(url):
         wake(hub, WEBHOOK_JOB, event_id=event_id)
 
 
