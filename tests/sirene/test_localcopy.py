@@ -162,12 +162,17 @@ def test_files_that_cannot_make_a_copy_are_refused_with_the_reason(
 
 
 def test_parquet_stock_files_import_like_the_zip_ones(hub: Hub, tmp_path: Path) -> None:
-    # pyarrow is not a dependency (Parquet stock files are optional; INSEE also ships zip CSV):
-    # this runs where pyarrow is installed, e.g. `uv run --with pyarrow pytest`.
-    pytest.importorskip("pyarrow")
     stock = write_stock_files(tmp_path, SMALL, fmt="parquet")
     info = import_stock(hub.env.home, files(stock))
     assert info.establishments == stock.establishment_rows
     unit = next(generate(1))
     hub.settings.set("sirene", "enabled", False, SYSTEM)
     assert lookup(hub, unit.establishments[0].siret).name == (unit.name or "")
+
+
+def test_a_damaged_parquet_file_is_refused_with_its_name(hub: Hub, tmp_path: Path) -> None:
+    broken = tmp_path / "StockEtablissement_utf8.parquet"
+    broken.write_bytes(b"PAR1 this is not a parquet file")
+    with pytest.raises(StockFileError) as caught:
+        import_stock(hub.env.home, [broken])
+    assert "StockEtablissement_utf8.parquet" in caught.value.message.en

@@ -1,5 +1,5 @@
 """Reading INSEE's stock files as a stream of rows: zip CSV (as published), plain CSV, or
-Parquet (with pyarrow). Columns are found by header name, never by position. Memory stays
+Parquet. Columns are found by header name, never by position. Memory stays
 flat whatever the size of the file."""
 
 from __future__ import annotations
@@ -105,15 +105,14 @@ def open_stock(path: Path) -> StockFile:
     if not path.is_file():
         raise StockFileError(Tr(f"Fichier introuvable : {path}", f"File not found: {path}"))
     if path.suffix.lower() == ".parquet":
+        import pyarrow  # imported late: it is heavy and only Parquet needs it
+        import pyarrow.parquet as pq
+
         try:
-            import pyarrow.parquet as pq
-        except ImportError:
-            raise StockFileError(Tr(
-                "Lire un fichier Parquet demande le paquet pyarrow (pip install pyarrow) ; "
-                "sinon importez les fichiers zip CSV publiés par l'INSEE.",
-                "Reading a Parquet file needs the pyarrow package (pip install pyarrow); "
-                "otherwise import the zip CSV files published by INSEE.")) from None
-        meta = pq.ParquetFile(path)
+            meta = pq.ParquetFile(path)
+        except (pyarrow.ArrowException, OSError) as error:
+            raise StockFileError(Tr(f"{path.name} est illisible ({error}).",
+                                    f"{path.name} cannot be read ({error}).")) from None
         header = list(meta.schema_arrow.names)
         return StockFile(path, _kind(path, header), "parquet", header, meta.metadata.num_rows)
     try:

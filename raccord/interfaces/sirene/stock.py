@@ -1,6 +1,6 @@
 """INSEE's monthly stock files (StockUniteLegale, StockEtablissement) written from the generated
 population, for tests and benchmarks: the real column names, UTF-8 comma-separated CSV in a zip
-(as published on data.gouv.fr), or Parquet when pyarrow is installed. Streamed: any size is
+(as published on data.gouv.fr), or Parquet. Streamed: any size is
 written in constant memory."""
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def write_stock_files(folder: Path, establishments: int, seed: int = 42,
 
 
 def _write_parquet(folder: Path, establishments: int, seed: int) -> StockFiles:
-    import pyarrow as pa  # optional: only when asked for Parquet
+    import pyarrow as pa  # imported late: heavy, and only Parquet needs it
     import pyarrow.parquet as pq
 
     files = StockFiles(folder / f"{UNIT_FILE}.parquet", folder / f"{ESTABLISHMENT_FILE}.parquet")
