@@ -52,6 +52,7 @@ def _serve_sandbox(port: int, ca_folder: str) -> None:
     # stalling its event loop) must not bunch calls up and be counted against raccord.
     gc.freeze()
     gc.set_threshold(200_000, 50, 1000)
+    sys.setswitchinterval(0.001)  # its handler threads must not hold up its event loop
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="error",
                 ssl_certfile=str(ca.cert_pem), ssl_keyfile=str(ca.key_pem))
 

@@ -18,6 +18,7 @@ workers2_max_1s_window=M2
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from dataclasses import dataclass
@@ -75,6 +76,8 @@ def one_run(box: SandboxProcess, base: Path, name: str, *, invoices: int, ceilin
         done = wait_for(hub, {"integrated", "failed", "rejected"}, invoices, timeout_s=300,
                         follow=True)
     record = box.record()
+    # Kept for a look at the busiest second (which calls, how far apart).
+    (env.home / "record.json").write_text(json.dumps(record))
     achieved = rate(record["deposit_times"])
     run = Run(name, invoices, achieved, achieved / ceiling, max_window(record["calls"]),
               record["http_429"], done.get("integrated", 0),

@@ -20,7 +20,7 @@ from raccord.core.diagnosis import (
 )
 from raccord.core.i18n import Tr
 from raccord.core.models import CallLog
-from raccord.core.ratelimit import Ceiling
+from raccord.core.ratelimit import Ceiling, Ticket
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -88,11 +88,19 @@ class Outgoing:
     def _once(self, http: httpx.Client, method: str, url: str, expect: tuple[int, ...],
               detail: Callable[[httpx.Response], str] | None, policy: RetryPolicy,
               **kwargs: Any) -> httpx.Response:
+        send_options = {k: kwargs.pop(k) for k in ("auth", "follow_redirects") if k in kwargs}
+        try:
+            # Built (bodies encoded) before waiting for a slot: once it comes, the call goes.
+            request = http.build_request(method, url, **kwargs)
+        except httpx.InvalidURL as exc:
+            raise ServiceError(diagnose_exception(exc, url, self.timeout)) from None
         if self.ceilings:
-            self.hub.limiter.acquire(self.interface, self.ceilings)
+            tickets = self.hub.limiter.acquire(self.interface, self.ceilings)
+            if tickets:
+                request.extensions["trace"] = self._on_written(tickets)
         started = time.monotonic()
         try:
-            response = http.request(method, url, **kwargs)
+            response = http.send(request, **send_options)
         except httpx.HTTPError as exc:
             diagnosis = diagnose_exception(exc, url, self.timeout)
             sent = isinstance(exc, httpx.ReadTimeout | httpx.RemoteProtocolError | httpx.ReadError)
@@ -118,6 +126,17 @@ class Outgoing:
         self.record(method, url, response.status_code, started, diagnosis.problem.value,
                      diagnosis.message.en)
         raise ServiceError(diagnosis)
+
+    def _on_written(self, tickets: list[Ticket]) -> Callable[[str, dict[str, Any]], None]:
+        """httpcore's trace hook: once the request is written out, its paced calls count
+        from then (see ratelimit.Pacer)."""
+        limiter = self.hub.limiter
+
+        def trace(event: str, _info: dict[str, Any]) -> None:
+            if event.endswith("send_request_body.complete"):
+                limiter.left(tickets)
+
+        return trace
 
     def record(self, method: str, url: str, status: int | None, started: float, outcome: str,
                 error: str | None) -> None:

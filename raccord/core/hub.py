@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from raccord.core.jobs import JobQueue
 
 log = logging.getLogger("raccord")
+# An unchanged status is written again only this often (its time says it is still true).
+STATUS_REFRESH_S = 60.0
 
 
 @dataclass
@@ -116,6 +118,9 @@ class Hub:
             try:
                 with self.db.session() as session:
                     row = session.get(InterfaceStatus, interface)
+                    if row is not None and (row.ok, row.source, row.summary) == (
+                            ok, source, text) and _recent(row.at):
+                        return  # a busy queue says the same thing many times a second
                     if row is None:
                         session.add(InterfaceStatus(interface=interface, ok=ok, source=source,
                                                     summary=text))
@@ -143,3 +148,10 @@ class Hub:
 
         login = self.values(interface).get("technical_user") or "system"
         return Actor(login, Role.OPERATOR)
+
+
+def _recent(at: datetime | None, within_s: float = STATUS_REFRESH_S) -> bool:
+    if at is None:
+        return False
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return (utcnow() - aware).total_seconds() < within_s

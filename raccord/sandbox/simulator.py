@@ -90,14 +90,14 @@ class Simulator:
         q = self.quota()
         with self.lock:
             calls = self._calls
-            while calls and calls[0] < now - 86400:
+            while calls and calls[0] <= now - 86400:
                 calls.popleft()
             for limit, window in ((q.per_second, 1.0), (q.per_minute, 60.0), (q.per_day, 86400.0)):
-                if limit is None:
+                if limit is None or len(calls) < limit:
                     continue
-                inside = [t for t in _tail(calls, limit + 1) if t > now - window]
-                if len(inside) >= limit:
-                    return max(0.05, inside[-limit] + window - now)
+                oldest_inside = calls[len(calls) - limit]  # the limit-th most recent call
+                if oldest_inside > now - window:
+                    return max(0.05, oldest_inside + window - now)
             calls.append(now)
             return None
 
@@ -106,13 +106,6 @@ class Simulator:
         self.counts.clear()
         self._calls.clear()
         self.http_429 = 0
-
-
-def _tail(calls: deque[float], n: int) -> list[float]:
-    """The last n calls, oldest first (calls are appended in time order)."""
-    if len(calls) <= n:
-        return list(calls)
-    return [calls[i] for i in range(len(calls) - n, len(calls))]
 
 
 async def _send_json(send: Send, status: int, body: Any, headers: dict[str, str] | None = None
@@ -139,8 +132,7 @@ class FaultMiddleware:
             return
         sim, f = self.sim, self.sim.faults
         sim.counts[f"{scope['method']} {scope['path']}"] += 1
-        if f.latency_ms or f.jitter_ms:
-            await asyncio.sleep((f.latency_ms + random.uniform(0, f.jitter_ms)) / 1000)
+        # Quotas are counted when a call reaches the gateway, before the service works on it.
         wait = sim.over_quota(time.time())
         if f.force_429 > 0:
             f.force_429 -= 1
@@ -150,6 +142,8 @@ class FaultMiddleware:
             await _send_json(send, 429, self.error_body(429),
                              {"Retry-After": str(max(1, int(wait + 0.999)))})
             return
+        if f.latency_ms or f.jitter_ms:
+            await asyncio.sleep((f.latency_ms + random.uniform(0, f.jitter_ms)) / 1000)
         if f.fail_next > 0:
             f.fail_next -= 1
             await _send_json(send, f.fail_status, self.error_body(f.fail_status))

@@ -39,7 +39,7 @@ def test_send_wait_exits_zero_once_integrated(run: CliRunner, tmp_path: Path) ->
     listing = run.invoke(app, ["status", "--json"])
     assert {r["number"] for r in json.loads(listing.output)} == {"F-10", "F-11"}
     quota = run.invoke(app, ["quota"])
-    assert quota.exit_code == 0 and "calls over the last 24 h" in quota.output
+    assert quota.exit_code == 0 and "calls today" in quota.output
 
 
 def test_send_wait_fails_with_the_reasons_of_an_invalid_invoice(run: CliRunner,

@@ -27,7 +27,7 @@ from raccord.features.einvoicing.states import (
     portal_label,
 )
 from raccord.interfaces.chorus.client import ChorusClient
-from raccord.interfaces.chorus.portal import PARIS
+from raccord.interfaces.chorus.settings import PARIS
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub

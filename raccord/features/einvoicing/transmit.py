@@ -29,7 +29,7 @@ from raccord.features.einvoicing.models import EInvoice
 from raccord.features.einvoicing.recipients import recipient_problems
 from raccord.features.einvoicing.states import State
 from raccord.interfaces.chorus.client import ChorusClient, ChorusRefusal, QuotaPaused
-from raccord.interfaces.chorus.portal import PARIS
+from raccord.interfaces.chorus.settings import PARIS
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -137,20 +137,17 @@ def deposit(hub: Hub, invoice_id: int) -> str:
                 "Invalid for the buyer's structure: the invoice will not be sent."),
                 errors=errors, waiting_reason=None)
             return "invalid"
-        # The slot is reserved before the database write, so that the write's delay does not
-        # push the call off its slot (the client takes a new slot if it still does).
-        pause = client.reserve()
         tries = invoice.attempts + 1
         if not store.move(hub, invoice, State.DEPOSITING, attempt.actor,
                           Tr(f"Dépôt sur CHORUS PRO (essai {tries}).",
                              f"Depositing on CHORUS PRO (try {tries})."), attempts=tries,
-                          attempt_started_at=utcnow() + timedelta(seconds=pause),
+                          attempt_started_at=utcnow(),
                           waiting_reason=None):
             return "skipped"
         invoice = attempt.refresh()
         try:
-            answer = client.deposit_flow(invoice.content, invoice.file_name, invoice.syntax,
-                                         paced=True)
+            # The portal's ceiling is waited for inside, once the request is ready to go.
+            answer = client.deposit_flow(invoice.content, invoice.file_name, invoice.syntax)
         except QuotaPaused as paused:
             return attempt.pause(paused, State.DEPOSITING)
         except ChorusRefusal as refusal:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
 from raccord.core.i18n import Tr
-from raccord.core.models import CallLog
 from raccord.features.einvoicing import store
 from raccord.features.einvoicing.models import EInvoice
 from raccord.features.einvoicing.states import State, label, portal_label
@@ -101,16 +100,18 @@ class Quota:
 
     def as_dict(self, lang: str = "fr") -> dict[str, Any]:
         return {"space": self.space, "max_calls_per_second": self.rate,
-                "space_calls_per_second": self.rate_limit, "calls_last_24h": self.used_day,
+                "space_calls_per_second": self.rate_limit, "calls_today": self.used_day,
                 "calls_per_day": self.limit_day, "calls_last_second": self.used_second,
                 "paused_until": _iso(self.paused_until), "message": self.message()(lang)}
 
     def message(self) -> Tr:
         share = 100 * self.used_day / max(self.limit_day, 1)
-        text = Tr(f"Espace {self.space} : {self.used_day} appels sur les dernières 24 h, quota "
+        text = Tr(f"Espace {self.space} : {self.used_day} appels aujourd'hui (depuis minuit, "
+                  f"heure de Paris), quota "
                   f"{self.limit_day} ({share:.1f} %) ; débit réglé à {self.rate}/s (quota "
                   f"{self.rate_limit}/s).",
-                  f"{self.space} space: {self.used_day} calls over the last 24 h, quota "
+                  f"{self.space} space: {self.used_day} calls today (since midnight, Paris "
+                  f"time), quota "
                   f"{self.limit_day} ({share:.1f} %); rate set to {self.rate}/s (quota "
                   f"{self.rate_limit}/s).")
         if self.paused_until is not None:
@@ -121,8 +122,8 @@ class Quota:
 
 
 def quota(hub: Hub) -> Quota:
-    """Today's use of the portal's quotas: counted from the call log (every process, every
-    machine writes it), the current second from the shared limiter."""
+    """Today's use of the portal's quotas, as the shared limiter counts them (the daily count
+    starts from the call log in a process of its own), and the current second."""
     from raccord.interfaces.chorus.client import ceilings_for
 
     values = hub.values("chorus")
@@ -130,15 +131,14 @@ def quota(hub: Hub) -> Quota:
     per_second, per_day = QUOTAS[space]
     now = datetime.now(UTC)
     with hub.db.session() as session:
-        used = session.scalar(select(func.count(CallLog.id)).where(
-            CallLog.interface == "chorus", CallLog.at >= now - timedelta(days=1),
-            CallLog.url.like("%/cpro/%") | CallLog.url.like("%oauth%"))) or 0
         waiting = session.execute(
             select(EInvoice.next_attempt_at, EInvoice.waiting_reason)
             .where(EInvoice.state == State.QUEUED.value, EInvoice.next_attempt_at > now)
             .order_by(EInvoice.next_attempt_at.desc()).limit(200)).all()
     pauses = [at if at.tzinfo else at.replace(tzinfo=UTC) for at, why in waiting
               if at is not None and why and why.get("kind") == QUOTA_KIND]
-    second, _ = hub.limiter.usage("chorus", ceilings_for(values)[0])
-    return Quota(space, int(values.get("max_calls_per_second") or 0), per_second, int(used),
+    rate_ceiling, day_ceiling = ceilings_for(values, hub)
+    second, _ = hub.limiter.usage("chorus", rate_ceiling)
+    used, _ = hub.limiter.usage("chorus", day_ceiling)
+    return Quota(space, int(values.get("max_calls_per_second") or 0), per_second, used,
                  per_day, second, max(pauses) if pauses else None)

@@ -11,6 +11,7 @@ import time
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -20,16 +21,13 @@ from raccord.core.http import Outgoing, RetryPolicy
 from raccord.core.i18n import Tr
 from raccord.core.ratelimit import Ceiling, QuotaExhausted
 from raccord.core.settings_store import company_scope
-from raccord.interfaces.chorus.pacing import pacer_for
-from raccord.interfaces.chorus.settings import QUOTAS, space_of
+from raccord.interfaces.chorus.settings import PARIS, QUOTAS, space_of
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
 
 # A token is renewed this long before PISTE says it expires.
 TOKEN_MARGIN_S = 60.0
-# A reserved slot missed by more than this is given up for a new one.
-SLOT_TOLERANCE_S = 0.01
 OK_CODE = 0
 NO_RESULT_CODE = 20000
 PISTE_HELP = "https://piste.gouv.fr"
@@ -131,30 +129,34 @@ def forget_tokens() -> None:
         _tokens.clear()
 
 
-def ceilings_for(values: Mapping[str, Any]) -> list[Ceiling]:
-    """The configured rate (read when the client is made) and the space's daily quota."""
+def ceilings_for(values: Mapping[str, Any], hub: Hub | None = None) -> list[Ceiling]:
+    """The configured rate, paced (read when the client is made), and the daily quota of the
+    portal's space, counted per Paris day."""
     rate = int(values.get("max_calls_per_second") or 1)
     per_day = QUOTAS[space_of(str(values.get("url") or ""))][1]
-    return [Ceiling("calls_per_second", "second", lambda: rate),
-            Ceiling("calls_per_day", "day", lambda: per_day, blocking=False)]
+    used_today = (lambda: calls_today(hub)) if hub is not None else None
+    return [Ceiling("calls_per_second", "second", lambda: rate, paced=True),
+            Ceiling("calls_per_day", "day", lambda: per_day, blocking=False,
+                    used_today=used_today)]
+
+
+def calls_today(hub: Hub) -> int:
+    """Calls made to the portal since midnight in Paris, from the call log (which every
+    process and machine writes)."""
+    from sqlalchemy import func, select
+
+    from raccord.core.models import CallLog
+
+    midnight = datetime.now(PARIS).replace(hour=0, minute=0, second=0, microsecond=0)
+    with hub.db.session() as session:
+        return int(session.scalar(select(func.count(CallLog.id)).where(
+            CallLog.interface == "chorus", CallLog.at >= midnight.astimezone(UTC),
+            CallLog.url.like("%/cpro/%") | CallLog.url.like("%oauth%"))) or 0)
 
 
 _shared_lock = threading.Lock()
 _shared: weakref.WeakKeyDictionary[Any, tuple[Any, float, httpx.Client]] = (
     weakref.WeakKeyDictionary())
-_calls_made: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
-# A process's first calls open its connections: their TLS handshakes delay them.
-WARMUP_CALLS = 8
-
-
-def _cold(hub: Hub) -> bool:
-    return _calls_made.get(hub, 0) < WARMUP_CALLS
-
-
-def _used(hub: Hub) -> None:
-    with _shared_lock:
-        _calls_made[hub] = _calls_made.get(hub, 0) + 1
-
 
 def _shared_client(hub: Hub, http: Outgoing) -> httpx.Client:
     """One pooled httpx client per process and hub, shared by every thread (its idle
@@ -170,7 +172,6 @@ def _shared_client(hub: Hub, http: Outgoing) -> httpx.Client:
         # that a deposit is not written into a connection the portal is closing.
         fresh = http.client(limits=httpx.Limits(keepalive_expiry=2.0))
         _shared[hub] = (context, http.timeout, fresh)
-        _calls_made.pop(hub, None)
         return fresh
 
 
@@ -193,12 +194,9 @@ class ChorusClient:
     def __post_init__(self) -> None:
         self.values = self.values or self.hub.values("chorus")
         self.creds = credentials(self.hub, self.company, self.values)
-        self.rate = int(self.values.get("max_calls_per_second") or 1)
         self.http = self.hub.outgoing("chorus", timeout=float(self.values.get("timeout_s") or 30),
-                                      ceilings=ceilings_for(self.values))
-        self.pacer = pacer_for(self.hub.limiter, self.hub.env.redis_url)
+                                      ceilings=ceilings_for(self.values, self.hub))
         self._client: httpx.Client | None = None
-        self._slot: float | None = None
 
     # -- plumbing ------------------------------------------------------------------------
     def __enter__(self) -> ChorusClient:
@@ -222,44 +220,13 @@ class ChorusClient:
         return RetryPolicy(attempts=int(self.values.get("max_attempts") or 1),
                            delay_s=float(self.values.get("retry_delay_s") or 0), idempotent=True)
 
-    def reserve(self) -> float:
-        """Reserve the next slot to call the portal; seconds until it comes (pacing.py). The
-        next call marked `paced` uses it, or a new one if it came and went meanwhile."""
-        if _cold(self.hub):
-            # New connections' TLS handshakes delay the first calls: the slot before each is
-            # left empty so that a late call does not land on its neighbour's.
-            self.pacer.delay("chorus", self.rate)
-        pause = max(0.0, self.pacer.delay("chorus", self.rate))
-        self._slot = time.monotonic() + pause
-        return pause
-
-    def pace(self) -> None:
-        pause = self.reserve()
-        if pause > 0:
-            time.sleep(pause)
-
-    def _take_slot(self, paced: bool) -> None:
-        slot, self._slot = self._slot, None
-        if not paced or slot is None:
-            self.pace()
-            self._slot = None
-            return
-        time.sleep(max(0.0, slot - time.monotonic()))
-        if time.monotonic() - slot > SLOT_TOLERANCE_S:
-            # Held up since (database, token): going now would bunch calls at the portal.
-            self.pace()
-            self._slot = None
-
     def _send(self, method: str, url: str, retry: RetryPolicy, expect: tuple[int, ...] = (200,),
-              detail: Any = None, paced: bool = False, **kwargs: Any) -> httpx.Response:
-        self._take_slot(paced)
+              detail: Any = None, **kwargs: Any) -> httpx.Response:
         try:
             return self.http.request(method, url, retry=retry, expect=expect,
                                      client=self.client, detail=detail, **kwargs)
         except QuotaExhausted as exhausted:
             raise QuotaPaused(exhausted) from None
-        finally:
-            _used(self.hub)
 
     # -- PISTE OAuth ---------------------------------------------------------------------
     def token(self, fresh: bool = False) -> str:
@@ -303,9 +270,8 @@ class ChorusClient:
 
     # -- CHORUS PRO calls ----------------------------------------------------------------
     def call(self, path: str, body: Mapping[str, Any], *, retry: RetryPolicy | None = None,
-             accept_codes: tuple[int, ...] = (OK_CODE,), paced: bool = False) -> dict[str, Any]:
-        """POST `body` to `{url}/cpro/{path}`; a 401 renews the token and tries once more.
-        `paced`: the caller already waited for its slot (`pace()`)."""
+             accept_codes: tuple[int, ...] = (OK_CODE,)) -> dict[str, Any]:
+        """POST `body` to `{url}/cpro/{path}`; a 401 renews the token and tries once more."""
         url = f"{self.creds.api_url}/cpro/{path.lstrip('/')}"
         policy = retry or self.retry_policy()
         seen: dict[str, Any] = {}
@@ -321,7 +287,7 @@ class ChorusClient:
                        "Accept": "application/json"}
             try:
                 response = self._send("POST", url, policy, json=dict(body), headers=headers,
-                                      detail=detail, paced=paced and not renewed)
+                                      detail=detail)
             except QuotaPaused:
                 raise
             except ServiceError as error:
@@ -344,14 +310,13 @@ class ChorusClient:
                          accept_codes=(OK_CODE, NO_RESULT_CODE))
         return list(data.get("listeStructures") or [])
 
-    def deposit_flow(self, content: bytes, file_name: str, syntax: str,
-                     paced: bool = False) -> dict[str, Any]:
+    def deposit_flow(self, content: bytes, file_name: str, syntax: str) -> dict[str, Any]:
         """`deposerFluxFacture`: never retried here, since the portal has no idempotency key
         (the caller reconciles an unknown outcome before any new try)."""
         return self.call("factures/v1/deposer/flux", {
             "fichierFlux": base64.b64encode(content).decode(), "nomFichier": file_name,
             "syntaxeFlux": syntax, "avecSignature": False},
-            retry=RetryPolicy(attempts=1, idempotent=False), paced=paced)
+            retry=RetryPolicy(attempts=1, idempotent=False))
 
     def flow_report(self, flow_number: str) -> dict[str, Any]:
         return self.call("transverses/v1/consulterCRDetaille", {"numeroFluxDepot": flow_number})

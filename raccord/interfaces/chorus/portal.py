@@ -16,15 +16,15 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from lxml import etree
 
+from raccord.interfaces.chorus.settings import PARIS
 from raccord.interfaces.chorus.xsd import CII_NS, xsd_errors
 
-PARIS = timezone(timedelta(hours=1))
 SUPPORTED_SYNTAXES = {"IN_DP_E2_CII_FACTURX": "1117", "IN_DP_E1_CII_16B": "1106",
                       "IN_DP_E1_UBL_INVOICE": "1100"}
 KNOWN_SYNTAXES = set(SUPPORTED_SYNTAXES) | {

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from raccord.core.i18n import Tr
 from raccord.core.schema import Field, InterfaceSchema, Kind, Rule, RuleContext
@@ -17,6 +18,8 @@ TEST_AUTH_URL = "https://sandbox-oauth.piste.gouv.fr/api/oauth/token"
 TEST_URL = "https://sandbox-api.piste.gouv.fr"
 
 # The portal's quotas per space (seed): calls per second, calls per day.
+# The portal's clock: its dates, and the day its daily quota counts.
+PARIS = ZoneInfo("Europe/Paris")
 QUOTAS = {"test": (5, 50_000), "production": (20, 1_000_000)}
 
 
