@@ -37,6 +37,8 @@ __all__ = ["Ceiling", "QuotaExhausted", "RateLimiter", "parse", "per"]
 # Paced slots are this much further apart than rate alone requires: calls that reach the
 # service up to 4 % of the window out of step (40 ms in a second) still fit in its count.
 PACING_ROOM = 1.04
+# Two paced calls never leave closer than this share of their interval (see Pacer.claim).
+MIN_GAP = 0.5
 DAY_KEY_TTL_S = 2 * 86400
 
 
@@ -91,6 +93,11 @@ local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
+local gap = tonumber(ARGV[4])
+local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+if now < last + gap then
+  return tostring(last + gap - now)
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if redis.call('ZCARD', KEYS[1]) >= limit then
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -98,6 +105,7 @@ if redis.call('ZCARD', KEYS[1]) >= limit then
 end
 redis.call('ZADD', KEYS[1], now, ARGV[3])
 redis.call('PEXPIRE', KEYS[1], math.ceil(window * 1000) + 1000)
+redis.call('SET', KEYS[2], tostring(now), 'PX', math.ceil(window * 1000) + 1000)
 return '0'
 """
 
@@ -131,6 +139,7 @@ class Pacer:
         self._lock = threading.Lock()
         self._next: dict[str, float] = {}
         self._sent: dict[str, dict[str, float]] = {}
+        self._last: dict[str, float] = {}
         self._redis: Any = None
         self._scripts: dict[str, Any] = {}
         if redis_url:
@@ -151,21 +160,30 @@ class Pacer:
             self._next[key] = slot + interval_s
             return slot - now
 
-    def claim(self, key: str, limit: int, window_s: float) -> tuple[float, Ticket | None]:
-        """Count a call going now if fewer than `limit` went in the last `window_s` seconds:
-        (0.0, its ticket); else (seconds until one may go, None)."""
+    def claim(self, key: str, limit: int, window_s: float, min_gap_s: float = 0.0
+              ) -> tuple[float, Ticket | None]:
+        """Count a call going now if fewer than `limit` went in the last `window_s` seconds
+        and the last one went at least `min_gap_s` ago: (0.0, its ticket); else (seconds
+        until one may go, None). The gap keeps calls that waited for room together (their
+        slots passed) from leaving in twos and threes, bunches the window would then repeat
+        every `window_s`."""
         ticket = Ticket(key, uuid.uuid4().hex)
         if self._redis is not None:
-            wait = float(self._scripts["claim"](keys=[f"raccord:sent:{key}"],
-                                                args=[limit, window_s, ticket.id]))
+            wait = float(self._scripts["claim"](
+                keys=[f"raccord:sent:{key}", f"raccord:last:{key}"],
+                args=[limit, window_s, ticket.id, min_gap_s]))
             return (wait, None) if wait > 0 else (0.0, ticket)
         with self._lock:
             now = time.monotonic()
+            last = self._last.get(key, float("-inf"))
+            if now < last + min_gap_s:
+                return last + min_gap_s - now, None
             sent = {t: at for t, at in self._sent.get(key, {}).items() if at > now - window_s}
             self._sent[key] = sent
             if len(sent) >= limit:
                 return max(min(sent.values()) + window_s - now, 0.001), None
             sent[ticket.id] = now
+            self._last[key] = now
             return 0.0, ticket
 
     def left(self, ticket: Ticket) -> None:
@@ -236,9 +254,10 @@ class RateLimiter:
         # Slots PACING_ROOM apart, and never `amount` calls within PACING_ROOM windows: the
         # room absorbs calls reaching the service a little out of step.
         room = PACING_ROOM * window_s
-        self.sleep(self.pacer.delay(key, room / amount))
+        interval = room / amount
+        self.sleep(self.pacer.delay(key, interval))
         while True:
-            wait, ticket = self.pacer.claim(key, amount, room)
+            wait, ticket = self.pacer.claim(key, amount, room, MIN_GAP * interval)
             if ticket is not None:
                 return ticket
             if time.monotonic() > give_up:

@@ -193,3 +193,10 @@ def test_a_paced_call_counts_from_when_its_request_was_written_out(
         "POST", sandbox.url("chorus") + "/api/oauth/token", expect=(200, 400, 401),
         data={"grant_type": "client_credentials", "client_id": "x", "client_secret": "y"})
     assert len(seen) == 1 and seen[0][1] == 1 and seen[0][0] >= started
+
+
+def test_calls_that_waited_for_room_leave_one_by_one() -> None:
+    pacer = Pacer(None)
+    assert pacer.claim("gap", 10, 1.0, min_gap_s=0.05)[1] is not None
+    wait, ticket = pacer.claim("gap", 10, 1.0, min_gap_s=0.05)
+    assert ticket is None and 0.0 < wait <= 0.05
