@@ -169,3 +169,12 @@ def test_structured_data_round_trips_with_every_amount(
     assert read_doc.format is fmt
     assert back.model_dump() == data.completed().model_dump()
     assert check_invoice(back, DEMO_SIRET) == []
+
+
+def test_quantities_are_written_without_trailing_zeros_nor_negative_zero() -> None:
+    from decimal import Decimal
+
+    from raccord.features.einvoicing.xmltext import amount, number
+
+    assert [number(Decimal(v)) for v in ("1.500", "-0.00", "0", "20")] == ["1.5", "0", "0", "20"]
+    assert amount(Decimal("12.5")) == "12.50"

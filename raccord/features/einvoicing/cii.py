@@ -21,6 +21,7 @@ from raccord.features.einvoicing.invoice import (
     Totals,
     VatBreakdown,
 )
+from raccord.features.einvoicing.xmltext import amount, element_maker, number
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -31,21 +32,9 @@ EN16931 = "urn:cen.eu:en16931:2017"
 SIRENE_SCHEME = "0002"
 
 
-def _el(parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
-    prefix, name = tag.split(":")
-    node = etree.SubElement(parent, f"{{{NS[prefix]}}}{name}", **attrs)
-    if text is not None:
-        node.text = text
-    return node
-
-
-def _amount(value: Decimal) -> str:
-    return f"{value:.2f}"
-
-
-def _number(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text if text not in ("-0", "") else "0"
+_el = element_maker(NS)
+_amount = amount
+_number = number
 
 
 def _date(parent: Any, tag: str, value: date) -> None:

@@ -21,6 +21,7 @@ from raccord.features.einvoicing.invoice import (
     Totals,
     VatBreakdown,
 )
+from raccord.features.einvoicing.xmltext import amount, element_maker, number
 
 INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -29,20 +30,9 @@ CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 NS = {"cbc": CBC, "cac": CAC}
 
 
-def _el(parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
-    prefix, name = tag.split(":")
-    node = etree.SubElement(parent, f"{{{NS[prefix]}}}{name}", **attrs)
-    if text is not None:
-        node.text = text
-    return node
-
-
-def _amount(value: Decimal) -> str:
-    return f"{value:.2f}"
-
-
-def _number(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+_el = element_maker(NS)
+_amount = amount
+_number = number
 
 
 def build(invoice: InvoiceData) -> bytes:
