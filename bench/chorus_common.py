@@ -79,9 +79,8 @@ class SandboxProcess:
                             timeout=5)
 
     def ask(self, method: str, path: str, **kwargs: Any) -> Any:
-        """A control call. The sandbox's fault injection also hits `/<name>/_sim/...` paths
-        (its check ignores the mount), so a control call is repeated until it gets through;
-        control calls are made between runs only, as they count in the quota too."""
+        """A control call (exempt from faults and quotas), repeated while the simulator is
+        still starting or busy."""
         for _ in range(30):
             try:
                 with self.control() as http:
