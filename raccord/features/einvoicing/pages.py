@@ -5,9 +5,10 @@ deposit, send again after a failure, hand over a corrected version)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -28,6 +29,9 @@ from raccord.core.roles import Role
 from raccord.features.einvoicing import intake, store, views
 from raccord.features.einvoicing.invoice import InvoiceData
 from raccord.features.einvoicing.states import BEFORE_DEPOSIT, LABELS, REPLACEABLE, State
+
+if TYPE_CHECKING:
+    from raccord.core.hub import Hub
 
 add_template_folder(Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
@@ -110,27 +114,28 @@ def detail(invoice_id: int, request: Request, account: Account = Depends(signed_
     return _detail_page(request, invoice_id)
 
 
+def _act(request: Request, invoice_id: int, account: Account,
+         action: Callable[[Hub, int, str], object], done: Tr) -> Response:
+    """Cancel or re-send, then show the invoice with the outcome."""
+    _writer(account)
+    try:
+        action(hub_of(request), invoice_id, account.login)
+    except intake.IntakeRefused as refused:
+        return _detail_page(request, invoice_id, 409, error=refused.message)
+    return _detail_page(request, invoice_id, ok=done)
+
+
 @router.post("/transmissions/{invoice_id}/cancel", dependencies=[Depends(check_csrf)])
 def cancel(invoice_id: int, request: Request, account: Account = Depends(signed_in)
            ) -> Response:
-    _writer(account)
-    try:
-        intake.cancel(hub_of(request), invoice_id, account.login)
-    except intake.IntakeRefused as refused:
-        return _detail_page(request, invoice_id, 409, error=refused.message)
-    return _detail_page(request, invoice_id, ok=Tr("Annulée.", "Cancelled."))
+    return _act(request, invoice_id, account, intake.cancel, Tr("Annulée.", "Cancelled."))
 
 
 @router.post("/transmissions/{invoice_id}/resend", dependencies=[Depends(check_csrf)])
 def resend(invoice_id: int, request: Request, account: Account = Depends(signed_in)
            ) -> Response:
-    _writer(account)
-    try:
-        intake.resend(hub_of(request), invoice_id, account.login)
-    except intake.IntakeRefused as refused:
-        return _detail_page(request, invoice_id, 409, error=refused.message)
-    return _detail_page(request, invoice_id, ok=Tr("Remise en file d'attente.",
-                                                   "Queued again."))
+    return _act(request, invoice_id, account, intake.resend,
+                Tr("Remise en file d'attente.", "Queued again."))
 
 
 @router.post("/transmissions/{invoice_id}/correct", dependencies=[Depends(check_csrf)])
