@@ -11,6 +11,7 @@ Three kinds of ceiling, one per way services count:
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 import uuid
@@ -42,9 +43,9 @@ MIN_GAP = 0.5
 DAY_KEY_TTL_S = 2 * 86400
 
 
-def per(unit: str, amount: int) -> RateLimitItem:
+def per(unit: str, amount: int, multiples: int = 1) -> RateLimitItem:
     return {"second": RateLimitItemPerSecond, "minute": RateLimitItemPerMinute,
-            "day": RateLimitItemPerDay}[unit](amount)
+            "day": RateLimitItemPerDay}[unit](amount, multiples)
 
 
 WINDOW_S = {"second": 1.0, "minute": 60.0, "day": 86400.0}
@@ -61,6 +62,8 @@ class Ceiling:
     blocking: bool = True
     # Rates only: hand out evenly spaced slots instead of letting calls go in bursts.
     paced: bool = False
+    # Sliding rates only: the window is this many units (`amount` calls in any 61 seconds).
+    multiples: int = 1
     # Daily quotas only: the service's day, and the calls already made today (read once when
     # an embedded process first counts a day, so that a restart does not start from zero).
     timezone: str = "Europe/Paris"
@@ -225,6 +228,7 @@ class RateLimiter:
         before any wait), then the rates, waiting for their room. Give the tickets back to
         `left` once the request is written out."""
         give_up = time.monotonic() + deadline_s
+        self._wait_while_paused(interface)
         for ceiling in ceilings:
             if ceiling.unit == "day":
                 self._count_today(interface, ceiling)
@@ -237,7 +241,7 @@ class RateLimiter:
                 tickets.append(self._paced(f"{interface}:{ceiling.name}", amount,
                                            WINDOW_S[ceiling.unit], give_up))
                 continue
-            item = per(ceiling.unit, amount)
+            item = per(ceiling.unit, amount, ceiling.multiples)
             key = f"{interface}:{ceiling.name}"
             while not self.strategy.hit(item, "raccord", key):
                 stats = self.strategy.get_window_stats(item, "raccord", key)
@@ -245,6 +249,17 @@ class RateLimiter:
                     raise QuotaExhausted(ceiling.name, stats.reset_time)
                 self.sleep(min(max(stats.reset_time - time.time(), 0.005), 0.25))
         return tickets
+
+    def pause(self, interface: str, seconds: float) -> None:
+        """Hold every caller of `interface` sharing this storage (all workers with Redis) for
+        `seconds`: after a service's 429, the others wait too instead of hitting it again."""
+        self.storage.incr(f"raccord/{interface}/paused", max(1, math.ceil(seconds)))
+
+    def _wait_while_paused(self, interface: str) -> None:
+        key = f"raccord/{interface}/paused"
+        while self.storage.get(key) > 0:
+            until = self.storage.get_expiry(key)
+            self.sleep(min(max(until - time.time(), 0.01), 0.5))
 
     def left(self, tickets: list[Ticket]) -> None:
         for ticket in tickets:
@@ -274,7 +289,7 @@ class RateLimiter:
         if ceiling.paced:
             return self.pacer.sent_within(f"{interface}:{ceiling.name}",
                                           WINDOW_S[ceiling.unit]), amount
-        item = per(ceiling.unit, amount)
+        item = per(ceiling.unit, amount, ceiling.multiples)
         stats = self.strategy.get_window_stats(item, "raccord", f"{interface}:{ceiling.name}")
         return amount - stats.remaining, amount
 

@@ -7,18 +7,16 @@ after a short delay."""
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from limits import RateLimitItem, RateLimitItemPerSecond
 
 from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
 from raccord.core.http import RetryPolicy
 from raccord.core.i18n import Tr
-from raccord.core.ratelimit import QuotaExhausted
+from raccord.core.ratelimit import Ceiling
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -40,36 +38,27 @@ class RateWindow:
     seconds: int = 60
     margin_s: int = 1
 
-    def item(self) -> RateLimitItem:
-        return RateLimitItemPerSecond(max(1, self.amount), self.seconds + self.margin_s)
+    def ceiling(self) -> Ceiling:
+        return Ceiling("calls", "second", lambda: self.amount,
+                       multiples=self.seconds + self.margin_s)
 
 
 RATE_WINDOW = RateWindow()
-RATE_KEY = "sirene:calls"
 ATTEMPTS = 4
 RETRY_DELAY_S = 2.0
 # When a 429 carries no Retry-After (INSEE's gateway headers are not documented), wait this.
 DEFAULT_429_WAIT_S = 10.0
-PAUSE_KEY = "raccord/sirene/paused"
 
 
 def take_slot(hub: Hub, deadline_s: float = 3600.0) -> None:
     """Wait for a slot under the ceiling shared by every worker (memory or Redis storage)."""
-    item = RATE_WINDOW.item()
-    strategy = hub.limiter.strategy
-    give_up = time.monotonic() + deadline_s
-    while not strategy.hit(item, "raccord", RATE_KEY):
-        stats = strategy.get_window_stats(item, "raccord", RATE_KEY)
-        if time.monotonic() > give_up:
-            raise QuotaExhausted("sirene", stats.reset_time)
-        time.sleep(min(max(stats.reset_time - time.time(), 0.005), 0.25))
+    hub.limiter.acquire("sirene", [RATE_WINDOW.ceiling()], deadline_s)
 
 
 def usage(hub: Hub) -> tuple[int, int, int]:
     """(calls in the current window, calls allowed, window in seconds)."""
-    item = RATE_WINDOW.item()
-    stats = hub.limiter.strategy.get_window_stats(item, "raccord", RATE_KEY)
-    return item.amount - stats.remaining, item.amount, RATE_WINDOW.seconds
+    used, allowed = hub.limiter.usage("sirene", RATE_WINDOW.ceiling())
+    return used, allowed, RATE_WINDOW.seconds
 
 
 def _insee_message(response: httpx.Response) -> str:
@@ -135,7 +124,6 @@ class SireneClient:
         attempt = 0
         while True:
             attempt += 1
-            self._wait_while_paused()
             take_slot(self.hub)
             try:
                 return self.http.request(
@@ -147,19 +135,9 @@ class SireneClient:
                 if not diagnosis.transient or attempt >= ATTEMPTS:
                     raise ServiceError(explain(diagnosis)) from None
                 if diagnosis.problem is Problem.RATE_LIMIT:
-                    self._pause(diagnosis.retry_after or DEFAULT_429_WAIT_S)
+                    self.hub.limiter.pause("sirene", diagnosis.retry_after or DEFAULT_429_WAIT_S)
                 else:
                     time.sleep(max(RETRY_DELAY_S, diagnosis.retry_after or 0.0))
-
-    def _pause(self, seconds: float) -> None:
-        """Hold every caller sharing the limiter's storage until the portal's wait is over."""
-        self.hub.limiter.storage.incr(PAUSE_KEY, max(1, math.ceil(seconds)))
-
-    def _wait_while_paused(self) -> None:
-        storage = self.hub.limiter.storage
-        while cast(int, storage.get(PAUSE_KEY)) > 0:
-            until = cast(float, storage.get_expiry(PAUSE_KEY))
-            time.sleep(min(max(until - time.time(), 0.01), 0.5))
 
     def _json(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
         response = self._get(path, params)
