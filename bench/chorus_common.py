@@ -25,6 +25,7 @@ from raccord.core.config import DeploymentMode, Environment
 from raccord.core.roles import Role
 from raccord.core.settings_store import SYSTEM, company_scope
 from raccord.sandbox.server import SandboxCA, free_port
+from raccord.wiring import open_hub
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -235,11 +236,10 @@ def hand_over(env: Environment, count: int, prefix: str, fmt: str = "facturx",
 
 
 def _hand_over_slice(index: str, processes: str, count: str, prefix: str, fmt: str) -> None:
-    from raccord.core.hub import Hub
     from raccord.features.einvoicing import intake
     from raccord.features.einvoicing.documents import Format
 
-    hub = Hub()
+    hub = open_hub()
     for n in range(int(index), int(count), int(processes)):
         receipt = intake.receive(hub, DEMO[0], "bench", data=invoice_data(n, prefix),
                                  fmt=Format(fmt))

@@ -33,15 +33,15 @@ from chorus_common import (  # noqa: E402
     workers,
 )
 
-from raccord.core.hub import Hub  # noqa: E402
 from raccord.features.einvoicing import transmit  # noqa: E402
+from raccord.wiring import open_hub  # noqa: E402
 
 
 def killed_run(box: SandboxProcess, base: Path, invoices: int, latency_ms: int
                ) -> tuple[int, int]:
     box.reset(processing_s=0.5)
     env = make_home(base, "killed")
-    hub = Hub(env)
+    hub = open_hub(env)
     configure(hub, box, 20, timeout_s=5, reconcile_after_s=5)
     hand_over(env, invoices, "K")
     box.faults(latency_ms=latency_ms)
@@ -69,7 +69,7 @@ def faults_run(box: SandboxProcess, base: Path, invoices: int, latency_ms: int
                ) -> tuple[int, int, int]:
     box.reset(processing_s=0.5)
     env = make_home(base, "faults")
-    hub = Hub(env)
+    hub = open_hub(env)
     configure(hub, box, 20, timeout_s=2, reconcile_after_s=3, retry_delay_s=1)
     hand_over(env, invoices, "F")
     box.faults(latency_ms=latency_ms, error_rate=0.04, timeout_rate=0.03, drop_rate=0.03,

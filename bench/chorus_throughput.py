@@ -41,7 +41,7 @@ from chorus_common import (  # noqa: E402
     workers,
 )
 
-from raccord.core.hub import Hub  # noqa: E402
+from raccord.wiring import open_hub  # noqa: E402
 
 
 @dataclass
@@ -61,7 +61,7 @@ def one_run(box: SandboxProcess, base: Path, name: str, *, invoices: int, ceilin
             fmt: str) -> Run:
     box.reset()
     env = make_home(base, name, redis_url)
-    hub = Hub(env)
+    hub = open_hub(env)
     configure(hub, box, ceiling)
     box.faults()  # the structure lookups and token of the hand-over go at full speed
     took = hand_over(env, invoices, name.upper(), fmt)

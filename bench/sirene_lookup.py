@@ -32,6 +32,8 @@ import threading
 import time
 from pathlib import Path
 
+from raccord.wiring import open_hub
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -133,7 +135,6 @@ def main() -> None:
     from cryptography.fernet import Fernet
 
     from raccord.core.config import DeploymentMode, Environment
-    from raccord.core.hub import Hub
     from raccord.features.sirene.enrich import enrich
     from raccord.features.sirene.importer import Progress, import_stock
     from raccord.features.sirene.lookup import Lookups, UnknownNumber
@@ -162,7 +163,7 @@ def main() -> None:
         env = Environment(home=home, database_url=f"sqlite:///{home / 'raccord.db'}",
                           redis_url=None, secret_key=Fernet.generate_key().decode(),
                           mode=DeploymentMode.ON_PREMISE)
-        hub = Hub(env)  # the API is off: every answer comes from the copy
+        hub = open_hub(env)  # the API is off: every answer comes from the copy
         numbers = sample_numbers(NUMBERS, info.units)
         timings = []
         with Lookups(hub) as lookups:

@@ -7,20 +7,27 @@ import json
 import os
 import secrets
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from raccord.core.i18n import Tr, pick_language
+from raccord.core.i18n import Tr
 from raccord.core.schema import SettingError
-from raccord.core.secrets import SecretKeyError
-from raccord.core.settings_store import Actor, company_scope
-from raccord.core.trust import CertificateError
+from raccord.core.settings_store import company_scope
+from raccord.features.registry import FEATURES
+from raccord.toolkit.cli import (
+    cli_actor,
+    err,
+    fail,
+    lang,
+    open_hub,
+    out,
+    refusals,
+    use_hub_factory,
+)
+from raccord.wiring import open_hub as open_wired_hub
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="raccord: the ERP's hub.")
@@ -35,44 +42,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(company_app, name="company")
 app.add_typer(secrets_app, name="secrets")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
-CLI_ACTOR_ENV = "RACCORD_ACTOR"
-
-
-def lang() -> str:
-    return pick_language(os.environ.get("RACCORD_LANG") or os.environ.get("LANG", "fr")[:2])
-
-
-def fail(message: Tr | str, code: int = 1) -> typer.Exit:
-    text = message(lang()) if isinstance(message, Tr) else message
-    err.print(text, markup=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-@contextmanager
-def refusals() -> Iterator[None]:
-    """Turn every expected refusal into one line on stderr and a non-zero exit."""
-    try:
-        yield
-    except (SettingError, CertificateError) as error:
-        raise fail(error.message) from None
-    except SecretKeyError as error:
-        raise fail(str(error)) from None
-
-
-def open_hub() -> Any:
-    from raccord.core.hub import Hub
-
-    with refusals():
-        return Hub()
-
-
-def cli_actor() -> Actor:
-    from raccord.core.roles import Role
-
-    return Actor(os.environ.get(CLI_ACTOR_ENV) or f"cli:{os.environ.get('USER', 'root')}",
-                 Role.OPERATOR)
+use_hub_factory(open_wired_hub)
 
 
 def split_key(dotted: str) -> tuple[str, str]:
@@ -419,15 +389,9 @@ def secrets_new_key() -> None:
     out.print(Fernet.generate_key().decode())
 
 
-def _mount_features() -> None:
-    from raccord.features import feature_modules
-
-    for module in feature_modules("cli"):
-        # A feature may name its command (e.g. e-invoicing answers to `raccord chorus`).
-        app.add_typer(module.app, name=getattr(module, "COMMAND", module.__name__.split(".")[-2]))
-
-
-_mount_features()
+for _feature in FEATURES:
+    if _feature.cli:
+        app.add_typer(_feature.part("cli").app, name=_feature.command_name)
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 
 from raccord.core.accounts import check_company
-from raccord.core.hub import Hub
+from raccord.interfaces.hub import InterfaceHub as Hub
 from raccord.core.i18n import Tr
 from raccord.core.schema import SettingError
 from raccord.core.settings_store import Actor, company_scope

@@ -1,4 +1,5 @@
-"""The web application: console pages, the REST API under /api/v1, and the features' pages."""
+"""The web application: console pages, the REST API under /api/v1, and the features' pages and
+routes, mounted from the feature registry."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from raccord.core.hub import Hub
-from raccord.features import feature_modules
+from raccord.api.settings import router as settings_api
+from raccord.console.app import install, session_secret
+from raccord.core.roles import Role
+from raccord.features.registry import FEATURES
+from raccord.interfaces.hub import InterfaceHub
+from raccord.wiring import load_features
 
 
-def create_app(hub: Hub) -> FastAPI:
-    from raccord.api.settings import router as settings_api
-    from raccord.console.app import install, session_secret
-
+def create_app(hub: InterfaceHub) -> FastAPI:
+    load_features()
     app = FastAPI(title="raccord", version="0.1.0", docs_url="/api/docs",
                   openapi_url="/api/openapi.json", redoc_url=None)
     app.state.hub = hub
@@ -24,11 +27,14 @@ def create_app(hub: Hub) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "console" / "static")),
               name="static")
     app.include_router(settings_api, prefix="/api/v1")
-    for module in feature_modules("api"):
-        app.include_router(module.router, prefix="/api/v1")
     app.state.feature_nav = []
-    for module in feature_modules("pages"):
-        app.include_router(module.router)
-        app.state.feature_nav.extend(getattr(module, "NAV", ()))
+    for feature in FEATURES:
+        if feature.api:
+            app.include_router(feature.part("api").router, prefix="/api/v1")
+        if feature.pages:
+            app.include_router(feature.part("pages").router)
+        app.state.feature_nav.extend((entry.path, entry.label, Role(entry.role))
+                                     for entry in feature.menu)
     install(app)
     return app
+

@@ -9,6 +9,8 @@ eval "$(bash scripts/services.sh start)"
 trap 'bash scripts/services.sh stop' EXIT
 export UV_PYTHON_DOWNLOADS=never
 uv run ruff check raccord tests bench
+uv run lint-imports
+uv run mypy raccord
 uv run pytest -q -p no:cacheprovider "$@"
 for bench in $(grep -l -- '--smoke' bench/*.py); do
   echo "smoke run: $bench"

@@ -20,6 +20,7 @@ import pytest
 from raccord.core.config import DeploymentMode, Environment
 from raccord.core.hub import Hub
 from raccord.sandbox.setup import Sandbox, point_at_sandbox, start_sandbox
+from raccord.wiring import open_hub
 
 pytest_plugins = ["tests.browser_fixtures"]
 
@@ -44,13 +45,13 @@ def env(tmp_path: Path) -> Environment:
 
 @pytest.fixture
 def hub(env: Environment) -> Hub:
-    return Hub(env)
+    return open_hub(env)
 
 
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     home = tmp_path_factory.mktemp("sandbox-home")
-    box = start_sandbox(Hub(make_env(home)), ca_folder=home / "ca")
+    box = start_sandbox(open_hub(make_env(home)), ca_folder=home / "ca")
     yield box
     box.stop()
 
@@ -161,7 +162,7 @@ def storage_env(new_storage_env: Callable[..., Environment]) -> Environment:
 
 @pytest.fixture
 def storage_hub(storage_env: Environment) -> Iterator[Hub]:
-    hub = Hub(storage_env)
+    hub = open_hub(storage_env)
     yield hub
     hub.db.engine.dispose()
 

@@ -9,9 +9,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from raccord.api.deps import get_hub, require_role
 from raccord.core.accounts import Account
-from raccord.core.hub import Hub
+from raccord.interfaces.hub import InterfaceHub as Hub
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.jobs import recent_runs
 from raccord.core.models import AuditEntry
@@ -20,6 +19,7 @@ from raccord.core.schema import SettingError
 from raccord.core.settings_store import Actor, company_scope
 from raccord.core.trust import CertificateError
 from raccord.settings_export import schema_description
+from raccord.toolkit.api import get_hub, require_role
 
 router = APIRouter()
 reader = require_role(Role.READER)

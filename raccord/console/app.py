@@ -7,116 +7,34 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
-from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
-from raccord.console.texts import TEXTS
+from raccord.console.errors import install_error_pages
 from raccord.core.accounts import Account
 from raccord.core.hub import Hub
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.jobs import recent_runs
 from raccord.core.models import AuditEntry, CallLog
-from raccord.core.roles import ROLE_LABELS, Role, may_edit
-from raccord.core.schema import Field, Kind, SettingError
+from raccord.core.schema import SettingError
 from raccord.core.settings_store import Actor, company_scope
 from raccord.core.trust import CertificateError
-from raccord.interfaces.base import TestReport
+from raccord.toolkit.pages import (
+    Forbidden,
+    LoginRequired,
+    check_csrf,
+    hub_of,
+    may_change,
+    render,
+    signed_in,
+)
+from raccord.toolkit.screens import field_view, interface_page, raw_form_value
+from raccord.toolkit.texts import TEXTS
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-_FOLDERS: list[str] = [str(Path(__file__).parent / "templates")]
-
-
-def add_template_folder(folder: Path) -> None:
-    """Let a feature's templates extend the console's base (see docs/console-pages.md)."""
-    from jinja2 import FileSystemLoader
-
-    if str(folder) not in _FOLDERS:
-        _FOLDERS.append(str(folder))
-        TEMPLATES.env.loader = FileSystemLoader(_FOLDERS)
 router = APIRouter(include_in_schema=False)
-
-
-class LoginRequired(Exception):
-    pass
-
-
-class Forbidden(Exception):
-    pass
-
-
-def language(request: Request) -> str:
-    return pick_language(request.cookies.get("lang") or request.headers.get("accept-language"))
-
-
-def hub_of(request: Request) -> Hub:
-    hub: Hub = request.app.state.hub
-    return hub
-
-
-def signed_in(request: Request) -> Account:
-    login = request.session.get("login")
-    account = hub_of(request).accounts.get(login) if login else None
-    if account is None:
-        raise LoginRequired()
-    return account
-
-
-def csrf_token(request: Request) -> str:
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(24)
-        request.session["csrf"] = token
-    return str(token)
-
-
-async def check_csrf(request: Request) -> None:
-    form = await request.form()
-    sent = str(form.get("csrf", ""))
-    expected = str(request.session.get("csrf", ""))
-    # A session that was never shown a form (e.g. just after login) has no token to match.
-    if not expected or not hmac.compare_digest(sent, expected):
-        raise Forbidden()
-
-
-def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
-    lang = language(request)
-    hub = hub_of(request)
-    login = request.session.get("login")
-    account = hub.accounts.get(login) if login else None
-
-    def t(key: str) -> str:
-        return TEXTS[key](lang)
-
-    def tr(value: Tr | None) -> str:
-        return value(lang) if value is not None else ""
-
-    base = {
-        "request": request, "lang": lang, "t": t, "tr": tr, "hub": hub, "account": account,
-        "csrf": csrf_token(request), "interfaces": list(hub.interfaces.values()),
-        "role_label": (lambda r: ROLE_LABELS[Role(r)](lang)), "mode": hub.env.mode.value,
-        "path": request.url.path,
-        "feature_nav": getattr(request.app.state, "feature_nav", []),
-    }
-    return TEMPLATES.TemplateResponse(request, template, {**base, **context},
-                                      status_code=status_code)
-
-
-def field_view(hub: Hub, account: Account, field: Field, value: Any) -> dict[str, Any]:
-    return {"field": field, "value": value, "kind": field.kind.value,
-            "editable": not field.managed and may_edit(account.role, hub.env.mode, field)}
-
-
-def raw_form_value(field: Field, form: Any) -> Any:
-    if field.kind is Kind.BOOL:
-        return "true" if "true" in form.getlist("value") else "false"
-    return str(form.get("value", ""))
 
 
 # -- authentication ----------------------------------------------------------------------
@@ -158,27 +76,6 @@ def dashboard(request: Request, account: Account = Depends(signed_in)) -> Respon
     return render(request, "dashboard.html", statuses=statuses)
 
 
-def interface_page(request: Request, account: Account, name: str, *, status_code: int = 200,
-                   errors: dict[str, Tr] | None = None, typed: dict[str, str] | None = None,
-                   reports: list[TestReport] | None = None) -> Response:
-    hub = hub_of(request)
-    spec = hub.interfaces.get(name)
-    if spec is None:
-        return render(request, "message.html", 404, message=TEXTS["not_found"])
-    values = hub.settings.display_values(name)
-    fields = [field_view(hub, account, f, (typed or {}).get(f.key, values[f.key]))
-              for f in spec.schema.fields if not f.managed]
-    managed = [(f, values[f.key]) for f in spec.schema.fields if f.managed]
-    saved = request.query_params.get("saved")
-    context: dict[str, Any] = {}
-    if name == "certificates":
-        context["certificates"] = hub.trust.list()
-    return render(request, "interface.html", status_code, spec=spec, fields=fields,
-                  errors=errors or {}, saved=saved, reports=reports or [],
-                  status=hub.status(name), runs=recent_runs(hub, 5, name),
-                  can_edit=account.role is not Role.READER, managed=managed, **context)
-
-
 @router.get("/interfaces/{name}", response_class=HTMLResponse)
 def interface_screen(name: str, request: Request, account: Account = Depends(signed_in)
                      ) -> Response:
@@ -210,13 +107,11 @@ async def save_field(name: str, key: str, request: Request,
 
 
 @router.post("/interfaces/{name}/test", dependencies=[Depends(check_csrf)])
-async def run_test(name: str, request: Request, account: Account = Depends(signed_in)
+async def run_test(name: str, request: Request, account: Account = Depends(may_change)
                    ) -> Response:
     hub = hub_of(request)
     form = await request.form()
     which = str(form.get("which") or "") or None
-    if account.role is Role.READER:
-        raise Forbidden()
     try:
         reports = hub.run_tests(name, which)
     except KeyError:
@@ -232,10 +127,8 @@ def certificates(request: Request, account: Account = Depends(signed_in)) -> Res
 
 @router.post("/certificates", dependencies=[Depends(check_csrf)])
 async def import_certificate(request: Request, file: UploadFile = File(...),
-                             account: Account = Depends(signed_in)) -> Response:
+                             account: Account = Depends(may_change)) -> Response:
     hub = hub_of(request)
-    if account.role is Role.READER:
-        raise Forbidden()
     data = await file.read(1_000_000)
     try:
         hub.trust.add(data, account.login)
@@ -247,9 +140,7 @@ async def import_certificate(request: Request, file: UploadFile = File(...),
 
 @router.post("/certificates/{fingerprint}/remove", dependencies=[Depends(check_csrf)])
 def remove_certificate(fingerprint: str, request: Request,
-                       account: Account = Depends(signed_in)) -> Response:
-    if account.role is Role.READER:
-        raise Forbidden()
+                       account: Account = Depends(may_change)) -> Response:
     try:
         hub_of(request).trust.remove(fingerprint)
     except CertificateError as error:
@@ -266,10 +157,8 @@ def companies(request: Request, account: Account = Depends(signed_in)) -> Respon
 
 @router.post("/companies", dependencies=[Depends(check_csrf)])
 def add_company(request: Request, code: str = Form(""), name: str = Form(""),
-                siret: str = Form(""), account: Account = Depends(signed_in)) -> Response:
+                siret: str = Form(""), account: Account = Depends(may_change)) -> Response:
     hub = hub_of(request)
-    if account.role is Role.READER:
-        raise Forbidden()
     try:
         hub.accounts.add_company(code, name, siret or None)
     except SettingError as error:
@@ -353,7 +242,5 @@ def session_secret(hub: Hub) -> str:
 
 
 def install(app: FastAPI) -> None:
-    from raccord.console.errors import install_error_pages
-
     app.include_router(router)
     install_error_pages(app, LoginRequired, Forbidden)

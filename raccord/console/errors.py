@@ -9,15 +9,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from raccord.console.texts import TEXTS
+from raccord.toolkit.pages import render
+from raccord.toolkit.texts import TEXTS
 
 log = logging.getLogger("raccord.console")
 
 
 def install_error_pages(app: FastAPI, login_required: type[Exception],
                         forbidden: type[Exception]) -> None:
-    from raccord.console.app import render
-
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/")
 

@@ -38,9 +38,9 @@ def expiring(hub: Hub, today: date | None = None) -> list[tuple[str, Tr]]:
     """(interface, warning) for every expiry date within the warning window or past."""
     today = today or date.today()
     found = []
-    for name, spec in hub.interfaces.items():
+    for name, schema in hub.settings.schemas.items():
         values = hub.values(name)
-        for f in spec.schema.fields:
+        for f in schema.fields:
             if f.kind is not Kind.DATE or not values.get(f.key):
                 continue
             left = (date.fromisoformat(values[f.key]) - today).days

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -15,16 +16,15 @@ from sqlalchemy.exc import IntegrityError
 from raccord.core.accounts import Accounts
 from raccord.core.config import Environment, load_environment
 from raccord.core.db import Database, migrate
-from raccord.core.diagnosis import ServiceError
 from raccord.core.http import Outgoing
 from raccord.core.i18n import Tr
 from raccord.core.models import InterfaceStatus, Setting, utcnow
 from raccord.core.ratelimit import Ceiling, RateLimiter
 from raccord.core.redaction import Redactor, install_log_redaction
-from raccord.core.secrets import SecretBox, load_secret_box
+from raccord.core.schema import InterfaceSchema
+from raccord.core.secrets import FERNET_PREFIX, SecretBox, load_secret_box
 from raccord.core.settings_store import Actor, SettingsStore
 from raccord.core.trust import TrustStore
-from raccord.interfaces.base import InterfaceSpec, TestReport
 
 if TYPE_CHECKING:
     from raccord.core.jobs import JobQueue
@@ -44,9 +44,12 @@ class Status:
 
 
 class Hub:
-    def __init__(self, env: Environment | None = None) -> None:
-        from raccord.interfaces.registry import INTERFACES
+    """What the core owns: database, secrets, settings (for the schemas it is given), accounts,
+    trust store, limiter, jobs and outgoing HTTP. `raccord.interfaces.hub.InterfaceHub` plugs the
+    interfaces in; the faces build that one."""
 
+    def __init__(self, env: Environment | None = None,
+                 schemas: Iterable[InterfaceSchema] = ()) -> None:
         self.env = env or load_environment()
         self.db = Database(self.env.database_url)
         migrate(self.db.engine)
@@ -56,9 +59,7 @@ class Hub:
         if self.new_key_file:
             log.warning("created the secret key file %s: back it up, the stored secrets cannot "
                         "be read without it", self.env.key_file)
-        self.interfaces: dict[str, InterfaceSpec] = {spec.name: spec for spec in INTERFACES}
-        self.settings = SettingsStore(self.db, self.box,
-                                      {n: s.schema for n, s in self.interfaces.items()},
+        self.settings = SettingsStore(self.db, self.box, {s.name: s for s in schemas},
                                       self.env.mode, self.redactor)
         self.accounts = Accounts(self.db)
         self.trust = TrustStore(self.db)
@@ -68,7 +69,7 @@ class Hub:
     def _open_secrets(self) -> tuple[SecretBox, bool]:
         with self.db.session() as session:
             encrypted = session.scalar(select(func.count(Setting.id)).where(
-                Setting.value.like("gAAAA%"))) or 0
+                Setting.value.like(f"{FERNET_PREFIX}%"))) or 0
         return load_secret_box(self.env.secret_key, self.env.key_file, encrypted > 0)
 
     @property
@@ -85,29 +86,6 @@ class Hub:
 
     def values(self, interface: str, scope: str = "") -> dict[str, Any]:
         return self.settings.values(interface, scope)
-
-    def run_tests(self, interface: str, which: str | None = None) -> list[TestReport]:
-        """Run an interface's Test buttons (all, or the one named `which`)."""
-        spec = self.interfaces[interface]
-        chosen = [t for t in spec.tests if which in (None, t.name)]
-        if not chosen:
-            raise KeyError(which or interface)
-        reports = []
-        for test in chosen:
-            try:
-                report = test.run(self)
-            except ServiceError as error:  # a Test that forgot a step still reports plainly
-                from raccord.interfaces.base import Step
-
-                report = TestReport(interface, steps=[Step(Tr("Appel", "Call"), False,
-                                                     error.diagnosis.message)])
-            report.test = test.name
-            reports.append(report)
-        ok = all(r.ok for r in reports)
-        summary = Tr("; ".join(r.summary("fr") for r in reports),
-                     "; ".join(r.summary("en") for r in reports))
-        self.record_status(interface, ok, "test", summary)
-        return reports
 
     def record_status(self, interface: str, ok: bool, source: str, message: str | Tr) -> None:
         """Remember an interface's last outcome (both languages when given as a Tr)."""

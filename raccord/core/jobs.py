@@ -11,7 +11,6 @@ import gc
 import logging
 import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,7 +20,7 @@ from huey import RedisHuey, SqliteHuey
 from huey.api import Huey
 from sqlalchemy import select, update
 
-from raccord.core.models import JobRun, ScheduleState, utcnow
+from raccord.core.models import JobRun, ScheduleState, aware, utcnow
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -70,16 +69,8 @@ def scheduled(name: str, interface: str | None, interval_key: str | None = "poll
     return register
 
 
-def load_job_modules() -> None:
-    import raccord.core.housekeeping  # noqa: F401
-    from raccord.features import feature_modules
-
-    feature_modules("jobs")
-
-
 class JobQueue:
     def __init__(self, hub: Hub) -> None:
-        load_job_modules()
         self.hub = hub
         env = hub.env
         self.huey: Huey
@@ -139,10 +130,7 @@ class JobQueue:
 
 def run_job(hub: Hub, name: str, kwargs: dict[str, Any]) -> JobRun:
     """Run one job with its run recorded (start, end, outcome, counts, error)."""
-    definition = JOBS.get(name)
-    if definition is None:
-        load_job_modules()
-        definition = JOBS[name]
+    definition = JOBS[name]
     with hub.db.session() as session:
         run = JobRun(task=name, interface=definition.interface)
         session.add(run)
@@ -164,7 +152,7 @@ def run_job(hub: Hub, name: str, kwargs: dict[str, Any]) -> JobRun:
         row.outcome = outcome
         row.counts = counts
         row.error = error
-    if definition.interface in hub.interfaces:
+    if definition.interface is not None and definition.interface in hub.settings.schemas:
         summary = error or f"{name}: {counts or {}}"
         hub.record_status(definition.interface, outcome == "success", f"job:{name}", summary)
     return row
@@ -180,7 +168,6 @@ class Scheduler:
         self.tick_s = tick_s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        load_job_modules()
 
     def start(self) -> Scheduler:
         self.arm_startup_delays()
@@ -225,7 +212,7 @@ class Scheduler:
         if row.last_run_at is None:
             return row.next_run_at
         interval = self._setting(schedule, schedule.interval_key, schedule.every_s)
-        return _aware(row.last_run_at) + timedelta(seconds=interval)
+        return aware(row.last_run_at) + timedelta(seconds=interval)
 
     def tick(self) -> list[str]:
         """Enqueue what is due now; returns the jobs enqueued."""
@@ -241,7 +228,7 @@ class Scheduler:
                 if row is None:
                     session.add(ScheduleState(task=schedule.job, next_run_at=now))
                     continue
-                if _aware(self.due_at(schedule, row)) > now:
+                if aware(self.due_at(schedule, row)) > now:
                     continue
                 interval = self._setting(schedule, schedule.interval_key, schedule.every_s)
                 claimed = session.execute(  # type: ignore[attr-defined]
@@ -257,10 +244,6 @@ class Scheduler:
         return enqueued
 
 
-def _aware(moment: Any) -> Any:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def recent_runs(hub: Hub, limit: int = 50, interface: str | None = None) -> list[JobRun]:
     with hub.db.session() as session:
         query = select(JobRun).order_by(JobRun.id.desc()).limit(limit)
@@ -268,11 +251,3 @@ def recent_runs(hub: Hub, limit: int = 50, interface: str | None = None) -> list
             query = query.where(JobRun.interface == interface)
         return list(session.scalars(query))
 
-
-def wait_until(predicate: Callable[[], bool], timeout_s: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()

@@ -40,10 +40,6 @@ class Redactor:
             # Longest first, so that a secret containing another is masked whole.
             self._known = tuple(sorted(values, key=len, reverse=True))
 
-    def add(self, secret: str) -> None:
-        if secret and len(secret) >= MIN_SECRET_LENGTH:
-            self.replace_known([*self._known, secret])
-
     def text(self, value: str) -> str:
         for secret in self._known:
             if secret in value:

@@ -15,6 +15,14 @@ class Role(StrEnum):
     READER = "reader"
 
 
+# Who includes whom: an operator may do what an administrator may, and so on down.
+ROLE_ORDER = {Role.READER: 0, Role.ADMINISTRATOR: 1, Role.OPERATOR: 2}
+
+
+def at_least(role: Role, minimum: Role) -> bool:
+    return ROLE_ORDER[role] >= ROLE_ORDER[minimum]
+
+
 ROLE_LABELS = {
     Role.OPERATOR: Tr("opérateur", "operator"),
     Role.ADMINISTRATOR: Tr("administrateur", "administrator"),

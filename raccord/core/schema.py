@@ -7,7 +7,6 @@ interface, so that a field saved on its own, an import, or an API call are check
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -158,9 +157,6 @@ class Field:
 
     def _refuse(self, why: Tr) -> SettingError:
         return SettingError(Tr(f"{self.label.fr} :", f"{self.label.en}:") + why, self.key)
-
-    def to_json(self, value: Any) -> str:
-        return json.dumps(value)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from raccord.core.models import Setting
+from raccord.core.secrets import FERNET_PREFIX
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -17,7 +18,7 @@ def rotate(hub: Hub) -> int:
     count = 0
     with hub.db.session() as session:
         for row in session.scalars(select(Setting)):
-            if row.value.startswith("gAAAA"):
+            if row.value.startswith(FERNET_PREFIX):
                 row.value = new_box.rotate(row.value)
                 count += 1
         # Write the key file inside the transaction: if it fails, nothing is re-encrypted.

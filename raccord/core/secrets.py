@@ -12,6 +12,9 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+# Every Fernet token starts so (version byte 0x80, base64): how a stored secret is told apart.
+FERNET_PREFIX = "gAAAA"
+
 
 class SecretKeyError(Exception):
     """The encryption key is missing or does not open the stored secrets."""

@@ -89,9 +89,6 @@ class SettingsStore:
         values = self.values(interface, scope)
         return {f.key: bool(values[f.key]) if f.secret else values[f.key] for f in fields}
 
-    def is_secret_set(self, interface: str, key: str, scope: str = "") -> bool:
-        return bool(self.values(interface, scope).get(key))
-
     # -- saving --------------------------------------------------------------------------
     def set(self, interface: str, key: str, raw: Any, actor: Actor, scope: str = "") -> Any:
         """Validate and save one field. Raises SettingError and changes nothing on refusal."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from raccord.core.diagnosis import ServiceError
@@ -15,7 +16,6 @@ from raccord.core.schema import InterfaceSchema
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
-    from raccord.sandbox.simulator import Simulator
 
 
 @dataclass
@@ -129,17 +129,19 @@ class TestDef:
 class InterfaceSpec:
     schema: InterfaceSchema
     tests: tuple[TestDef, ...] = ()
-    # Builds the service's simulator; None for interfaces with no outside service.
-    simulator: Callable[[], Simulator] | None = None
-    # Values that point the interface at its simulator mounted at `base_url`.
-    sandbox_values: Callable[[str], dict[str, Any]] | None = None
-    sandbox_company_values: Callable[[str], dict[str, Any]] | None = None
-    # Values that need files written under RACCORD_HOME (e.g. a key file): (base_url, home).
-    sandbox_home_values: Callable[[str, Path], dict[str, Any]] | None = None
+    # The module with the service's simulator and the values that point at it, imported only
+    # by the sandbox (`make_simulator()`, `values(base)`, and when needed
+    # `company_values(base)` and `home_values(base, home)` for files under RACCORD_HOME).
+    sandbox: str | None = None
+    # What the interface's screen shows beyond its fields (its `_extra_<name>.html` block).
+    screen_context: Callable[[Hub], dict[str, Any]] | None = None
 
     @property
     def name(self) -> str:
         return self.schema.name
+
+    def sandbox_module(self) -> ModuleType | None:
+        return importlib.import_module(self.sandbox) if self.sandbox else None
 
 
 TECHNICAL_STEP = Tr("Utilisateur technique", "Technical user")

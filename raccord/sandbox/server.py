@@ -15,7 +15,7 @@ import uvicorn
 from fastapi import FastAPI
 from starlette.routing import Mount
 
-from raccord.sandbox.simulator import Simulator
+from raccord.core.simulator import Simulator
 
 
 @dataclass(frozen=True)

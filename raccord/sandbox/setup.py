@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from raccord.core.hub import Hub
 from raccord.core.roles import Role
 from raccord.core.schema import SettingError
 from raccord.core.settings_store import SYSTEM, company_scope
+from raccord.core.simulator import Simulator
+from raccord.interfaces.hub import InterfaceHub
 from raccord.sandbox.server import SandboxCA, ThreadedServer, sandbox_app
-from raccord.sandbox.simulator import Simulator
 
 DEMO_COMPANY = ("DEMO", "Démo SARL", "73282932000074")
 TECHNICAL_LOGIN = "raccord-bot"
@@ -30,15 +30,15 @@ class Sandbox:
         self.server.stop()
 
 
-def start_sandbox(hub: Hub, port: int = 0, ca_folder: Path | None = None) -> Sandbox:
+def start_sandbox(hub: InterfaceHub, port: int = 0, ca_folder: Path | None = None) -> Sandbox:
     ca = SandboxCA(ca_folder or hub.env.home / "sandbox").ensure()
-    simulators = {spec.name: spec.simulator() for spec in hub.interfaces.values()
-                  if spec.simulator is not None}
+    simulators = {spec.name: module.make_simulator() for spec in hub.interfaces.values()
+                  if (module := spec.sandbox_module()) is not None}
     server = ThreadedServer(sandbox_app(simulators.values()), port=port, ca=ca).start()
     return Sandbox(server, ca, simulators)
 
 
-def point_at_sandbox(hub: Hub, sandbox: Sandbox, import_ca: bool = True) -> None:
+def point_at_sandbox(hub: InterfaceHub, sandbox: Sandbox, import_ca: bool = True) -> None:
     """Demo company, technical user, the sandbox CA, and every interface's sandbox values."""
     if hub.accounts.get(TECHNICAL_LOGIN) is None:
         hub.accounts.add_user(TECHNICAL_LOGIN, TECHNICAL_PASSWORD, Role.OPERATOR, technical=True)
@@ -48,11 +48,13 @@ def point_at_sandbox(hub: Hub, sandbox: Sandbox, import_ca: bool = True) -> None
     if import_ca:
         hub.trust.add(sandbox.ca.ca_pem.read_bytes(), SYSTEM.login)
     for spec in hub.interfaces.values():
-        if spec.sandbox_values is None:
+        module = spec.sandbox_module()
+        if module is None:
             continue
-        values = spec.sandbox_values(sandbox.url(spec.name))
-        if spec.sandbox_home_values is not None:
-            values.update(spec.sandbox_home_values(sandbox.url(spec.name), hub.env.home))
+        base = sandbox.url(spec.name)
+        values = module.values(base)
+        if hasattr(module, "home_values"):
+            values.update(module.home_values(base, hub.env.home))
         if "technical_user" in {f.key for f in spec.schema.fields}:
             values.setdefault("technical_user", TECHNICAL_LOGIN)
             values.setdefault("technical_password", TECHNICAL_PASSWORD)
@@ -60,6 +62,6 @@ def point_at_sandbox(hub: Hub, sandbox: Sandbox, import_ca: bool = True) -> None
             hub.settings.set_many(spec.name, values, SYSTEM)
         except SettingError as error:
             raise RuntimeError(f"sandbox values of {spec.name}: {error.message.en}") from None
-        if spec.sandbox_company_values is not None:
-            hub.settings.set_many(spec.name, spec.sandbox_company_values(sandbox.url(spec.name)),
-                                  SYSTEM, scope=company_scope(code))
+        if hasattr(module, "company_values"):
+            hub.settings.set_many(spec.name, module.company_values(base), SYSTEM,
+                                  scope=company_scope(code))

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import expect
 
-from raccord.console.texts import TEXTS
 from raccord.core.hub import Hub
 from raccord.core.models import AuditEntry
 from raccord.core.roles import Role
 from raccord.core.schema import SettingError
 from raccord.core.settings_store import SYSTEM, Actor
+from raccord.toolkit.texts import TEXTS
 from tests.browser_fixtures import OPERATOR, Console
 
 pytestmark = pytest.mark.browser

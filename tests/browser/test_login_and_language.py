@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from raccord.console.texts import TEXTS
+from raccord.toolkit.texts import TEXTS
 from tests.browser_fixtures import OPERATOR, Console
 
 pytestmark = pytest.mark.browser

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from raccord.console.texts import TEXTS
 from raccord.core.roles import Role
+from raccord.toolkit.texts import TEXTS
 from tests.browser_fixtures import READER, Console
 
 pytestmark = pytest.mark.browser

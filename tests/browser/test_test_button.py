@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from raccord.console.texts import TEXTS
 from raccord.core.hub import Hub
 from raccord.core.trust import parse_certificate
 from raccord.sandbox.setup import Sandbox
+from raccord.toolkit.texts import TEXTS
 from tests.browser_fixtures import Console
 
 pytestmark = pytest.mark.browser

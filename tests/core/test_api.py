@@ -12,6 +12,7 @@ from raccord.core.config import DeploymentMode, Environment
 from raccord.core.hub import Hub
 from raccord.core.roles import Role
 from raccord.web import create_app
+from raccord.wiring import open_hub
 from tests.core.helpers import PASSWORD, api_client, snapshot
 
 
@@ -91,7 +92,7 @@ def test_the_api_needs_a_valid_key_and_the_right_role(hub: Hub) -> None:
 
 def test_in_saas_mode_only_the_operator_sets_vendor_fields(
         new_storage_env: Callable[..., Environment]) -> None:
-    hub = Hub(new_storage_env(DeploymentMode.SAAS))
+    hub = open_hub(new_storage_env(DeploymentMode.SAAS))
     clients = users(hub)
     before = snapshot(hub)
     refused = clients[Role.ADMINISTRATOR].put("/api/v1/settings/bank/client_secret",

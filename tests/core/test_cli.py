@@ -19,6 +19,7 @@ from raccord.core.models import AuditEntry
 from raccord.core.settings_store import SYSTEM
 from raccord.interfaces.sirene.settings import SIRENE_URL
 from raccord.settings_export import export_settings
+from raccord.wiring import open_hub
 from tests.core.helpers import Cli, one_line, snapshot
 
 NewEnv = Callable[..., Environment]
@@ -43,7 +44,7 @@ def test_config_show_prints_every_field_or_one_interface_as_json(cli: Cli) -> No
 def test_config_set_saves_one_field_and_records_who(cli: Cli, env: Environment) -> None:
     result = cli("config", "set", "sirene.cache_ttl_h", "24", RACCORD_ACTOR="deploy-script")
     assert result.exit_code == 0 and result.stdout.strip() == "sirene.cache_ttl_h saved."
-    hub = Hub(env)
+    hub = open_hub(env)
     assert hub.values("sirene")["cache_ttl_h"] == 24
     with hub.db.session() as session:
         entry = session.query(AuditEntry).one()
@@ -67,7 +68,7 @@ def test_config_set_saves_one_field_and_records_who(cli: Cli, env: Environment) 
 ])
 def test_config_set_refuses_with_one_line_and_changes_nothing(
         cli: Cli, env: Environment, args: list[str], code: int, says: str) -> None:
-    hub = Hub(env)
+    hub = open_hub(env)
     before = snapshot(hub)
     result = cli("config", "set", *args)
     assert result.exit_code == code
@@ -85,9 +86,9 @@ def test_a_secret_is_read_from_stdin_and_never_printed(cli: Cli, env: Environmen
     result = cli("config", "set", "sirene.token", input="stdin-token-value\n")
     assert result.exit_code == 0, result.output
     assert "stdin-token-value" not in result.output
-    assert Hub(env).values("sirene")["token"] == "stdin-token-value"
+    assert open_hub(env).values("sirene")["token"] == "stdin-token-value"
     cleared = cli("config", "clear", "sirene.token")
-    assert cleared.exit_code == 0 and Hub(env).values("sirene")["token"] == ""
+    assert cleared.exit_code == 0 and open_hub(env).values("sirene")["token"] == ""
 
 
 def test_a_company_keeps_its_own_values_from_the_cli(cli: Cli, env: Environment) -> None:
@@ -96,8 +97,8 @@ def test_a_company_keeps_its_own_values_from_the_cli(cli: Cli, env: Environment)
     result = cli("config", "set", "chorus.cpro_password", "--company", "ACME",
                  input="acme-password\n")
     assert result.exit_code == 0, result.output
-    assert Hub(env).values("chorus", "company:ACME")["cpro_password"] == "acme-password"
-    assert Hub(env).values("chorus")["piste_client_secret"] == ""
+    assert open_hub(env).values("chorus", "company:ACME")["cpro_password"] == "acme-password"
+    assert open_hub(env).values("chorus")["piste_client_secret"] == ""
 
 
 # -- export and import ----------------------------------------------------------------------
@@ -136,7 +137,7 @@ def secretless(hub: Hub, interface: str, scope: str = "") -> dict[str, object]:
 def test_export_then_import_reproduces_an_installation(
         new_storage_env: NewEnv, authority: trustme.CA, tmp_path: Path) -> None:
     source_env = new_storage_env()
-    source = Hub(source_env)
+    source = open_hub(source_env)
     populate(source, authority)
     exported = tmp_path / "settings.json"
     result = Cli(source_env)("config", "export", str(exported))
@@ -145,7 +146,7 @@ def test_export_then_import_reproduces_an_installation(
     assert document["format"] == "raccord-settings/1" and "secrets" not in document
 
     target_env = new_storage_env()
-    target = Hub(target_env)
+    target = open_hub(target_env)
     # Graph is on in the source: its secret, not in the file, must be there first.
     empty = snapshot(target)
     result = Cli(target_env)("config", "import", str(exported))
@@ -174,7 +175,7 @@ def test_export_then_import_reproduces_an_installation(
 def test_secrets_travel_only_with_the_passphrase(new_storage_env: NewEnv, authority: trustme.CA,
                                                 tmp_path: Path) -> None:
     source_env = new_storage_env()
-    source = Hub(source_env)
+    source = open_hub(source_env)
     populate(source, authority)
     sealed = tmp_path / "sealed.json"
     result = Cli(source_env)("config", "export", str(sealed), "--with-secrets", input="\n")
@@ -185,7 +186,7 @@ def test_secrets_travel_only_with_the_passphrase(new_storage_env: NewEnv, author
     assert result.exit_code == 0, result.output
 
     target_env = new_storage_env()
-    target = Hub(target_env)
+    target = open_hub(target_env)
     empty = snapshot(target)
     cli = Cli(target_env)
     result = cli("config", "import", str(sealed), input="\n")
@@ -206,12 +207,12 @@ def test_secrets_travel_only_with_the_passphrase(new_storage_env: NewEnv, author
 def test_an_import_with_one_bad_entry_changes_nothing(new_storage_env: NewEnv,
                                                       authority: trustme.CA,
                                                       tmp_path: Path) -> None:
-    source = Hub(new_storage_env())
+    source = open_hub(new_storage_env())
     populate(source, authority)
     good = export_settings(source, "pass phrase")
     # The target already has a life of its own, which a refused import must leave alone.
     target_env = new_storage_env()
-    target = Hub(target_env)
+    target = open_hub(target_env)
     target.accounts.add_company("OLD", "Old SA")
     before = snapshot(target)
 
@@ -300,7 +301,7 @@ def test_certificate_authorities_are_added_listed_and_removed(
     assert added.exit_code == 0, added.output
     assert "O=Raccord Test Root" in added.stdout and "sha256=" in added.stdout
     assert cli("certificates", "add", str(der)).exit_code == 0
-    hub = Hub(env)
+    hub = open_hub(env)
     fingerprints = {c.subject: c.fingerprint for c in hub.trust.list()}
     assert len(fingerprints) == 2
     listed = cli("certificates", "list").stdout
@@ -323,7 +324,7 @@ def test_bad_certificate_files_are_refused_with_a_clear_message(
     garbage.write_bytes(b"\x30\x82\x01\x00garbage")
     leaf = tmp_path / "server.pem"
     leaf.write_bytes(authority.issue_cert("api.example.fr").cert_chain_pems[0].bytes())
-    hub = Hub(env)
+    hub = open_hub(env)
     before = snapshot(hub)
     for path, says in ((corrupt, "This file is not a readable certificate"),
                        (garbage, "This file is not a readable certificate"),
@@ -343,13 +344,13 @@ def test_users_are_added_with_a_known_role(cli: Cli, env: Environment) -> None:
     result = cli("user", "add", "bob", "--role", "boss", RACCORD_NEW_PASSWORD="long enough pw")
     assert result.exit_code == 1
     assert "Unknown role 'boss': operator, administrator or reader." in one_line(result)
-    assert Hub(env).accounts.get("bob") is None
+    assert open_hub(env).accounts.get("bob") is None
     short = cli("user", "add", "bob", "--role", "reader", input="short\n")
     assert short.exit_code == 1 and "Password too short" in one_line(short)
     result = cli("user", "add", "bob", "--role", "administrator", input="long enough pw\n")
     assert result.exit_code == 0 and "User bob created (administrator)." in result.stdout
     assert "long enough pw" not in result.output
-    assert Hub(env).accounts.authenticate("bob", "long enough pw") is not None
+    assert open_hub(env).accounts.authenticate("bob", "long enough pw") is not None
     again = cli("user", "add", "bob", "--role", "reader", RACCORD_NEW_PASSWORD="long enough pw")
     assert again.exit_code == 1 and "The user 'bob' already exists." in one_line(again)
     bot = cli("user", "add", "akuiteo", "--role", "operator", "--technical",
@@ -359,7 +360,7 @@ def test_users_are_added_with_a_known_role(cli: Cli, env: Environment) -> None:
     assert "bob" in listed and "administrator" in listed and "akuiteo" in listed
     key = cli("user", "api-key", "bob")
     assert key.exit_code == 0 and key.stdout.startswith("rk_")
-    assert Hub(env).accounts.by_api_key(key.stdout.strip()) is not None
+    assert open_hub(env).accounts.by_api_key(key.stdout.strip()) is not None
 
 
 def test_companies_are_added_with_a_valid_siret(cli: Cli, env: Environment) -> None:
@@ -368,7 +369,7 @@ def test_companies_are_added_with_a_valid_siret(cli: Cli, env: Environment) -> N
     assert "The SIRET 73282932000075 has a wrong check digit" in one_line(result)
     short = cli("company", "add", "ACME", "Acme SAS", "--siret", "7328293")
     assert short.exit_code == 1 and "has 7 digits" in one_line(short)
-    assert Hub(env).accounts.companies() == []
+    assert open_hub(env).accounts.companies() == []
     assert cli("company", "add", "ACME", "Acme SAS", "--siret", "73282932000074").exit_code == 0
     again = cli("company", "add", "ACME", "Other")
     assert again.exit_code == 1 and "The company 'ACME' already exists." in one_line(again)

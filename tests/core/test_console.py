@@ -15,6 +15,7 @@ from raccord.core.config import DeploymentMode
 from raccord.core.hub import Hub
 from raccord.core.roles import Role
 from raccord.core.settings_store import SYSTEM
+from raccord.wiring import open_hub
 from tests.conftest import make_env
 from tests.core.helpers import PASSWORD, Browser, snapshot
 
@@ -140,7 +141,7 @@ def test_a_reader_sees_everything_and_changes_nothing(browser_for: OpenAs, hub: 
 
 def test_vendor_fields_belong_to_the_operator_in_saas_mode(tmp_path: Path,
                                                            browser_for: OpenAs) -> None:
-    saas = Hub(make_env(tmp_path / "saas", mode=DeploymentMode.SAAS))
+    saas = open_hub(make_env(tmp_path / "saas", mode=DeploymentMode.SAAS))
     admin = browser_for(Role.ADMINISTRATOR, on=saas)
     admin.client.cookies.set("lang", "en")
     page = text_of(admin.get("/interfaces/chorus"))

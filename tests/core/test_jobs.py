@@ -13,6 +13,7 @@ from raccord.core.hub import Hub
 from raccord.core.jobs import JOBS, SCHEDULES, ScheduleDef, Scheduler, job, recent_runs
 from raccord.core.models import ScheduleState, utcnow
 from raccord.core.settings_store import SYSTEM
+from raccord.wiring import open_hub
 
 CALLS: list[dict[str, int]] = []
 
@@ -28,7 +29,7 @@ def probe(hub: Hub, n: int = 0) -> dict[str, int]:
 @pytest.fixture
 def job_hub(job_env: Environment) -> Hub:
     CALLS.clear()
-    return Hub(job_env)
+    return open_hub(job_env)
 
 
 @pytest.fixture
@@ -43,11 +44,11 @@ def polled() -> Iterator[str]:
 
 
 def test_queued_jobs_survive_a_worker_restart(job_env: Environment) -> None:
-    first = Hub(job_env)
+    first = open_hub(job_env)
     first.jobs.enqueue("sirene.test_probe", n=7)
     # A new process: a new hub on the same RACCORD_HOME / Redis finds the job and runs it.
     CALLS.clear()
-    second = Hub(job_env)
+    second = open_hub(job_env)
     assert second.jobs.pending() == 1
     assert second.jobs.run_pending() == 1
     assert CALLS == [{"n": 7}]
@@ -132,7 +133,7 @@ def test_two_schedulers_enqueue_a_due_run_once(job_hub: Hub, job_env: Environmen
     hub = job_hub
     hub.settings.set("signature", "enabled", True, SYSTEM)
     hub.settings.set("signature", "startup_delay_s", 0, SYSTEM)
-    one, two = Scheduler(hub), Scheduler(Hub(job_env))
+    one, two = Scheduler(hub), Scheduler(open_hub(job_env))
     one.arm_startup_delays()
     assert len(one.tick()) + len(two.tick()) == 1
     assert hub.jobs.pending() == 1

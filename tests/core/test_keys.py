@@ -15,6 +15,7 @@ from raccord.core.hub import Hub
 from raccord.core.models import Setting
 from raccord.core.secrets import SecretKeyError
 from raccord.core.settings_store import SYSTEM
+from raccord.wiring import open_hub
 from tests.core.helpers import Cli, one_line
 
 TOKEN = "sirene-token-kept-secret"
@@ -27,22 +28,22 @@ def stored_tokens(hub: Hub) -> dict[str, str]:
 
 
 def test_the_first_start_creates_a_private_key_file_used_from_then_on(env: Environment) -> None:
-    first = Hub(env)
+    first = open_hub(env)
     assert first.new_key_file and env.key_file.exists()
     assert stat.S_IMODE(env.key_file.stat().st_mode) == 0o600
     key = env.key_file.read_bytes()
     first.settings.set("sirene", "token", TOKEN, SYSTEM)
-    second = Hub(env)
+    second = open_hub(env)
     assert not second.new_key_file and env.key_file.read_bytes() == key
     assert second.values("sirene")["token"] == TOKEN
 
 
 def test_a_missing_key_file_is_a_clear_error_and_no_new_key_is_made(storage_env: Environment
                                                                      ) -> None:
-    Hub(storage_env).settings.set("sirene", "token", TOKEN, SYSTEM)
+    open_hub(storage_env).settings.set("sirene", "token", TOKEN, SYSTEM)
     storage_env.key_file.unlink()
     with pytest.raises(SecretKeyError) as caught:
-        Hub(storage_env)
+        open_hub(storage_env)
     assert "is missing but the database holds encrypted secrets" in str(caught.value)
     assert not storage_env.key_file.exists()
     cli = Cli(storage_env)
@@ -55,10 +56,10 @@ def test_a_missing_key_file_is_a_clear_error_and_no_new_key_is_made(storage_env:
 
 
 def test_a_damaged_key_file_is_a_clear_error(env: Environment) -> None:
-    Hub(env).settings.set("sirene", "token", TOKEN, SYSTEM)
+    open_hub(env).settings.set("sirene", "token", TOKEN, SYSTEM)
     env.key_file.write_bytes(b"this is not a key\n")
     with pytest.raises(SecretKeyError, match="is damaged: restore it from your backup"):
-        Hub(env)
+        open_hub(env)
     result = Cli(env)("config", "show", "sirene")
     assert result.exit_code == 1
     assert "is damaged: restore it from your backup" in one_line(result)
@@ -66,7 +67,7 @@ def test_a_damaged_key_file_is_a_clear_error(env: Environment) -> None:
 
 
 def test_another_key_than_the_one_used_is_a_clear_error(env: Environment) -> None:
-    Hub(env).settings.set("sirene", "token", TOKEN, SYSTEM)
+    open_hub(env).settings.set("sirene", "token", TOKEN, SYSTEM)
     env.key_file.write_bytes(Fernet.generate_key() + b"\n")
     result = Cli(env)("config", "show")
     assert result.exit_code == 1
@@ -75,7 +76,7 @@ def test_another_key_than_the_one_used_is_a_clear_error(env: Environment) -> Non
 
 
 def test_rotation_re_encrypts_every_secret_and_they_still_read(storage_env: Environment) -> None:
-    hub = Hub(storage_env)
+    hub = open_hub(storage_env)
     hub.accounts.add_company("ACME", "Acme SAS")
     hub.settings.set("sirene", "token", TOKEN, SYSTEM)
     hub.settings.set("chorus", "cpro_password", "acme-cpro-password", SYSTEM, "company:ACME")
@@ -86,18 +87,18 @@ def test_rotation_re_encrypts_every_secret_and_they_still_read(storage_env: Envi
     assert "2 secret(s) re-encrypted with the new key." in result.stdout
     keys = storage_env.key_file.read_bytes().split()
     assert len(keys) == 2 and keys[1] == old_key  # the old key is kept behind the new one
-    after = Hub(storage_env)
+    after = open_hub(storage_env)
     assert set(stored_tokens(after)) == set(before)
     assert all(stored_tokens(after)[k] != before[k] for k in before)
     assert after.values("sirene")["token"] == TOKEN
     assert after.values("chorus", "company:ACME")["cpro_password"] == "acme-cpro-password"
     # Encrypted with the new key: the new key alone opens them.
     only_new = replace(storage_env, secret_key=keys[0].decode())
-    assert Hub(only_new).values("sirene")["token"] == TOKEN
+    assert open_hub(only_new).values("sirene")["token"] == TOKEN
     # A hub started before the rotation (a running server) reads and writes on, no restart.
     assert hub.values("sirene")["token"] == TOKEN
     hub.settings.set("sirene", "token", "after-rotation", SYSTEM)
-    assert Hub(only_new).values("sirene")["token"] == "after-rotation"
+    assert open_hub(only_new).values("sirene")["token"] == "after-rotation"
 
 
 def test_an_invalid_raccord_secret_key_is_a_clear_error(env: Environment) -> None:
@@ -116,7 +117,7 @@ def test_a_key_from_the_environment_is_used_and_rotation_says_where_to_put_the_n
     result = cli("config", "set", "sirene.token", input=TOKEN + "\n", RACCORD_SECRET_KEY=new_key)
     assert result.exit_code == 0, result.output
     assert not env.key_file.exists()
-    hub = Hub(replace(env, secret_key=new_key))
+    hub = open_hub(replace(env, secret_key=new_key))
     assert hub.values("sirene")["token"] == TOKEN
     before = stored_tokens(hub)
     result = cli("secrets", "rotate", RACCORD_SECRET_KEY=new_key)

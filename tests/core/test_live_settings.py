@@ -7,6 +7,7 @@ from raccord.core.hub import Hub
 from raccord.core.roles import Role
 from raccord.core.settings_store import SYSTEM
 from raccord.sandbox.setup import Sandbox
+from raccord.wiring import open_hub
 from tests.core.helpers import PASSWORD, Browser
 
 
@@ -24,7 +25,7 @@ def test_the_next_test_uses_the_url_just_saved(sandboxed_hub: Hub, sandbox: Sand
 
 def test_a_value_saved_by_one_process_is_used_by_another_at_once(sandboxed_hub: Hub) -> None:
     worker = sandboxed_hub  # e.g. `raccord worker`, already running
-    console = Hub(worker.env)  # e.g. `raccord serve`, on the same installation
+    console = open_hub(worker.env)  # e.g. `raccord serve`, on the same installation
     console.settings.set("sirene", "token", "typed-in-the-console", SYSTEM)
     [report] = worker.run_tests("sirene")
     assert not report.ok and "401" in report.summary("en")

@@ -23,6 +23,7 @@ from raccord.core.models import CallLog
 from raccord.core.roles import Role
 from raccord.core.settings_store import SET_MARK, SYSTEM, company_scope
 from raccord.sandbox.setup import Sandbox, point_at_sandbox
+from raccord.wiring import open_hub
 from tests.conftest import make_env
 from tests.core.helpers import PASSWORD, Browser, Cli, api_client, read_all_bytes
 
@@ -139,7 +140,7 @@ def test_secrets_are_encrypted_at_rest(storage_hub: Hub) -> None:
     for path, data in files.items():
         planted.assert_absent(data, str(path))
     # A fresh hub (another process) with the same key reads them back.
-    again = Hub(hub.env)
+    again = open_hub(hub.env)
     for (interface, key, scope), value in planted.values.items():
         assert again.values(interface, scope)[key] == value
 
@@ -256,7 +257,7 @@ def test_exports_never_hold_a_secret_in_clear(planted_sandbox: tuple[Hub, Plante
                         RACCORD_EXPORT_PASSPHRASE="a long export passphrase")
     assert result.exit_code == 0, result.output
     planted.assert_absent(result.output, "the import command's output")
-    restored = Hub(other)
+    restored = open_hub(other)
     for (interface, key, scope), value in planted.values.items():
         assert restored.values(interface, scope)[key] == value
 
@@ -364,7 +365,7 @@ def test_the_call_log_masks_credentials_in_urls_and_errors(sandboxed_hub: Hub,
 
 
 def test_a_secret_typed_in_a_refused_form_is_not_echoed(tmp_path: Path) -> None:
-    hub = Hub(make_env(tmp_path / "saas", mode=DeploymentMode.SAAS))
+    hub = open_hub(make_env(tmp_path / "saas", mode=DeploymentMode.SAAS))
     hub.accounts.add_user("adam", PASSWORD, Role.ADMINISTRATOR)
     typed = distinctive("bank", "client_secret")
     page = Browser(hub).login("adam").save("bank", "client_secret", typed)

@@ -17,6 +17,7 @@ from raccord.core.roles import Role
 from raccord.core.schema import Kind, RuleContext, SettingError
 from raccord.core.settings_store import SET_MARK, SYSTEM, UNSET_MARK, Actor, company_scope
 from raccord.interfaces.registry import INTERFACES
+from raccord.wiring import open_hub
 from tests.core.helpers import snapshot
 
 ADMIN = Actor("adam", Role.ADMINISTRATOR)
@@ -56,7 +57,7 @@ def test_a_field_saves_on_its_own_and_the_audit_says_who_changed_what(storage_hu
     hub.settings.set("sirene", "cache_ttl_h", 24, ADMIN)  # the same value again: no new line
     assert len(audit(hub)) == 1
     # The value is read back as saved by another process (a fresh hub on the same database).
-    assert Hub(hub.env).values("sirene")["cache_ttl_h"] == 24
+    assert open_hub(hub.env).values("sirene")["cache_ttl_h"] == 24
 
 
 def test_wrong_types_and_out_of_bounds_values_are_refused(storage_hub: Hub) -> None:

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from raccord.core.config import Environment
-from raccord.core.hub import Hub
 from raccord.core.models import JobRun
+from raccord.wiring import open_hub
 from tests.conftest import make_env
 from tests.core.worker_probe import PROBE_JOB
 
@@ -74,7 +74,7 @@ def wait_for(condition: object, timeout_s: float, what: str) -> None:
 def test_two_worker_processes_share_one_queue_and_run_each_job_once(
         postgres_url: str, redis_url: str, tmp_path: Path) -> None:
     env = make_env(tmp_path / "home", database_url=postgres_url, redis_url=redis_url)
-    hub = Hub(env)  # migrates the database and makes the key file, before the workers start
+    hub = open_hub(env)  # migrates the database and makes the key file, before the workers start
     ran = tmp_path / "ran.txt"
     ran.touch()
     workers: list[Worker] = []

@@ -9,11 +9,11 @@ import pytest
 from raccord.core.diagnosis import ServiceError
 from raccord.core.hub import Hub
 from raccord.core.settings_store import SYSTEM
+from raccord.core.simulator import Faults, Simulator
 from raccord.interfaces.bank import users
 from raccord.interfaces.bank.client import BridgeClient
 from raccord.interfaces.bank.simulator import add_item
 from raccord.sandbox.setup import Sandbox
-from raccord.sandbox.simulator import Faults, Simulator
 
 
 def summary(hub: Hub, **changes: Any) -> str:

@@ -10,11 +10,11 @@ import pytest
 from raccord.core.diagnosis import Problem, ServiceError
 from raccord.core.hub import Hub
 from raccord.core.settings_store import SYSTEM
+from raccord.core.simulator import Faults
 from raccord.interfaces import base
 from raccord.interfaces.exchange import sim_directory as tenant
 from raccord.interfaces.exchange.client import ExchangeClient
 from raccord.sandbox.setup import Sandbox
-from raccord.sandbox.simulator import Faults
 
 EWS = {"graph": False}
 

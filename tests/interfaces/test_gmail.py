@@ -10,7 +10,7 @@ from raccord.core.models import CallLog
 from raccord.core.schema import SettingError
 from raccord.core.settings_store import SYSTEM
 from raccord.interfaces.gmail.client import send_mail
-from raccord.interfaces.gmail.sandbox import (
+from raccord.interfaces.gmail.sandbox_key import (
     SANDBOX_CLIENT_ID,
     SANDBOX_DOMAIN,
     key_info,

@@ -8,6 +8,7 @@ import pytest
 
 from raccord.core.hub import Hub
 from raccord.core.settings_store import SYSTEM
+from raccord.core.simulator import Faults
 from raccord.interfaces.signature.client import UniversignClient
 from raccord.interfaces.signature.simulator import (
     NO_RIGHTS_KEY,
@@ -16,7 +17,6 @@ from raccord.interfaces.signature.simulator import (
     set_state,
 )
 from raccord.sandbox.setup import Sandbox
-from raccord.sandbox.simulator import Faults
 
 
 def summary(hub: Hub, **changes: Any) -> str:

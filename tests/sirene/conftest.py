@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
+from raccord.core.simulator import Simulator
 from raccord.interfaces.sirene import client as sirene_client
 from raccord.interfaces.sirene.population import Establishment, LegalUnit
 from raccord.sandbox.setup import Sandbox
-from raccord.sandbox.simulator import Simulator
 
 Pick = Callable[[Callable[[LegalUnit, Establishment], bool]], tuple[LegalUnit, Establishment]]
 

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from raccord.core.hub import Hub
+from raccord.core.simulator import Faults, Simulator
 from raccord.features.sirene.lookup import lookup
 from raccord.features.thirdparties import service
 from raccord.features.thirdparties.models import PartyKind
 from raccord.interfaces.sirene import client as sirene_client
 from raccord.sandbox.setup import Sandbox, point_at_sandbox
-from raccord.sandbox.simulator import Faults, Simulator
+from raccord.wiring import open_hub
 from tests.conftest import make_env
 from tests.sirene.test_limiter import most_in_any_window
 
@@ -42,7 +43,7 @@ def test_two_workers_on_redis_share_one_ceiling(redis_url: str, tmp_path: Path,
     sim.reset()
     sim.faults = Faults(per_second=5, per_minute=100_000)
     sim.state["served_at"].clear()
-    workers = [Hub(make_env(tmp_path / f"worker-{n}", redis_url=redis_url)) for n in (1, 2)]
+    workers = [open_hub(make_env(tmp_path / f"worker-{n}", redis_url=redis_url)) for n in (1, 2)]
     for hub in workers:
         point_at_sandbox(hub, sandbox)
     sirets = [e.siret for _, e in list(sim.state["establishments"].values())[:10]]

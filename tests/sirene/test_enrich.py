@@ -9,9 +9,9 @@ import pytest
 
 from raccord.core.hub import Hub
 from raccord.core.settings_store import SYSTEM
+from raccord.core.simulator import Faults, Simulator
 from raccord.features.sirene.enrich import EnrichProgress, EnrichStopped, enrich, survey
 from raccord.interfaces.sirene.population import luhn_complete
-from raccord.sandbox.simulator import Faults, Simulator
 from tests.sirene.conftest import Pick
 
 

@@ -11,9 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from raccord.core.hub import Hub
+from raccord.core.simulator import Faults, Simulator
 from raccord.features.sirene.lookup import Lookups
 from raccord.interfaces.sirene import client as sirene_client
-from raccord.sandbox.simulator import Faults, Simulator
 
 CALLS = 10
 WINDOW_S = 1.0

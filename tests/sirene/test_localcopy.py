@@ -12,6 +12,7 @@ import pytest
 
 from raccord.core.hub import Hub
 from raccord.core.settings_store import SYSTEM
+from raccord.core.simulator import Simulator
 from raccord.features.sirene import importer
 from raccord.features.sirene.importer import Progress, building_state, current_copy, import_stock
 from raccord.features.sirene.lookup import Lookups, UnknownNumber, lookup
@@ -20,7 +21,6 @@ from raccord.features.sirene.stockfiles import StockFileError
 from raccord.interfaces.sirene.population import generate
 from raccord.interfaces.sirene.shapes import etablissement
 from raccord.interfaces.sirene.stock import StockFiles, write_stock_files
-from raccord.sandbox.simulator import Simulator
 
 SMALL = 120  # establishments: fewer than the simulator's population
 LARGE = 1500

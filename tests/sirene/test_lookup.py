@@ -11,11 +11,11 @@ from raccord.core.hub import Hub
 from raccord.core.identifiers import IdentifierError
 from raccord.core.models import utcnow
 from raccord.core.settings_store import SYSTEM
+from raccord.core.simulator import Faults, Simulator
 from raccord.features.sirene.cache import AnswerCache
 from raccord.features.sirene.lookup import Lookups, UnknownNumber, lookup
 from raccord.features.sirene.models import SireneAnswer
 from raccord.interfaces.sirene.population import luhn_complete
-from raccord.sandbox.simulator import Faults, Simulator
 from tests.sirene.conftest import Pick
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from raccord.console.app import Forbidden, check_csrf, hub_of, interface_page, signed_in
 from raccord.core.accounts import Account
 from raccord.core.diagnosis import ServiceError
-from raccord.core.roles import Role
 from raccord.core.schema import SettingError
 from raccord.core.settings_store import Actor
 from raccord.interfaces.bank.users import (
@@ -17,16 +15,15 @@ from raccord.interfaces.bank.users import (
     delete_user,
     update_user,
 )
+from raccord.toolkit.pages import check_csrf, hub_of, may_change
+from raccord.toolkit.screens import interface_page
 
 router = APIRouter(include_in_schema=False)
-NAV: list[tuple[str, object]] = []
 
 
 @router.post("/interfaces/bank/bridge-user", dependencies=[Depends(check_csrf)])
 def save_bridge_user(request: Request, name: str = Form(""), email: str = Form(""),
-                     account: Account = Depends(signed_in)) -> Response:
-    if account.role is Role.READER:
-        raise Forbidden()
+                     account: Account = Depends(may_change)) -> Response:
     hub = hub_of(request)
     actor = Actor(account.login, account.role)
     try:
@@ -44,9 +41,7 @@ def save_bridge_user(request: Request, name: str = Form(""), email: str = Form("
 
 
 @router.post("/interfaces/bank/bridge-user/delete", dependencies=[Depends(check_csrf)])
-def remove_bridge_user(request: Request, account: Account = Depends(signed_in)) -> Response:
-    if account.role is Role.READER:
-        raise Forbidden()
+def remove_bridge_user(request: Request, account: Account = Depends(may_change)) -> Response:
     hub = hub_of(request)
     try:
         delete_user(hub, Actor(account.login, account.role))

@@ -17,7 +17,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from raccord.api.deps import get_hub, require_role
 from raccord.core.accounts import Account
 from raccord.core.hub import Hub
 from raccord.core.i18n import Tr, pick_language
@@ -25,6 +24,7 @@ from raccord.core.roles import Role
 from raccord.features.einvoicing import intake, store, views
 from raccord.features.einvoicing.documents import Format
 from raccord.features.einvoicing.invoice import InvoiceData
+from raccord.toolkit.api import get_hub, require_role
 
 router = APIRouter(prefix="/einvoicing", tags=["einvoicing"])
 reader = require_role(Role.READER)

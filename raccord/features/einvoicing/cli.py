@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
+from rich.console import Console
 from rich.table import Table
 
 from raccord.core.i18n import Tr
@@ -23,42 +24,15 @@ from raccord.features.einvoicing.dispatch import FOLLOW_UP_JOB, wake
 from raccord.features.einvoicing.documents import Format
 from raccord.features.einvoicing.invoice import InvoiceData
 from raccord.features.einvoicing.states import State
+from raccord.toolkit.cli import cli_actor, err, fail, lang, open_hub, out
 
-# The command group's name (the feature package is `einvoicing`, the seed's word is CHORUS).
-COMMAND = "chorus"
 app = typer.Typer(no_args_is_help=True, help="CHORUS PRO: send invoices and follow them.")
 DONE = {State.INTEGRATED, State.REJECTED, State.FAILED, State.INVALID, State.CANCELLED}
 
 
-# raccord.cli imports this module while it loads: its helpers are reached when a command runs.
-def fail(message: Tr) -> typer.Exit:
-    from raccord.cli import fail as core_fail
+def _console(stderr: bool = False) -> Console:
+    return err if stderr else out
 
-    return core_fail(message)
-
-
-def lang() -> str:
-    from raccord.cli import lang as core_lang
-
-    return core_lang()
-
-
-def open_hub() -> Any:
-    from raccord.cli import open_hub as core_open_hub
-
-    return core_open_hub()
-
-
-def actor() -> str:
-    from raccord.cli import cli_actor
-
-    return cli_actor().login
-
-
-def _console(stderr: bool = False) -> Any:
-    from raccord import cli as core
-
-    return core.err if stderr else core.out
 
 
 def _read(path: Path) -> tuple[InvoiceData | None, bytes | None]:
@@ -91,7 +65,7 @@ def send(files: Annotated[list[Path], typer.Argument(help="Invoice JSON (EN 1693
          ) -> None:
     """Validate and queue invoices for CHORUS PRO."""
     hub = open_hub()
-    who = actor()
+    who = cli_actor().login
     receipts: list[intake.Receipt] = []
     for path in files:
         data, content = _read(path)
@@ -212,7 +186,7 @@ def cancel(invoice: str, company: Annotated[str | None, typer.Option()] = None) 
     if found is None:
         raise fail(Tr(f"Facture « {invoice} » introuvable.", f"Invoice '{invoice}' not found."))
     try:
-        intake.cancel(hub, found.id, actor())
+        intake.cancel(hub, found.id, cli_actor().login)
     except intake.IntakeRefused as refused:
         raise fail(refused.message) from None
     _console().print(Tr(f"Facture {found.number} annulée.", f"Invoice {found.number} cancelled.")(
@@ -227,7 +201,7 @@ def resend(invoice: str, company: Annotated[str | None, typer.Option()] = None) 
     if found is None:
         raise fail(Tr(f"Facture « {invoice} » introuvable.", f"Invoice '{invoice}' not found."))
     try:
-        intake.resend(hub, found.id, actor())
+        intake.resend(hub, found.id, cli_actor().login)
     except intake.IntakeRefused as refused:
         raise fail(refused.message) from None
     _console().print(Tr(f"Facture {found.number} remise en file.",

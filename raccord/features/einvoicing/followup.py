@@ -9,14 +9,14 @@ whose status changed since the last look."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from raccord.core.diagnosis import ServiceError
 from raccord.core.i18n import Tr
-from raccord.core.models import utcnow
+from raccord.core.models import aware, utcnow
 from raccord.features.einvoicing import store
 from raccord.features.einvoicing.models import EInvoice, PortalCursor
 from raccord.features.einvoicing.states import (
@@ -114,8 +114,8 @@ def follow_flows(hub: Hub, client: ChorusClient, company: str, actor: str,
 def _due_for_report(invoice: EInvoice) -> bool:
     """Whether the flow's report is worth asking again (a quarter of its age after the last)."""
     now = utcnow()
-    deposited = _aware(invoice.attempt_started_at or invoice.updated_at)
-    last = _aware(invoice.updated_at)
+    deposited = aware(invoice.attempt_started_at or invoice.updated_at)
+    last = aware(invoice.updated_at)
     wait = min(max((last - deposited).total_seconds() / 4, RECHECK_MIN_S), RECHECK_MAX_S)
     return invoice.flow_state is None or (now - last).total_seconds() >= wait
 
@@ -130,8 +130,8 @@ def follow_statuses(hub: Hub, client: ChorusClient, company: str, actor: str,
         cursor = session.get(PortalCursor, company)
         last = cursor.statuses_checked_at if cursor else None
     checked = utcnow()
-    oldest = min(_aware(i.portal_status_at or checked) for i in tracked.values())
-    since = _aware(last) if last is not None else oldest
+    oldest = min(aware(i.portal_status_at or checked) for i in tracked.values())
+    since = aware(last) if last is not None else oldest
     day = (since.astimezone(PARIS) - timedelta(days=1)).date().isoformat()
     for row in _all_pages(client, {"periodeDateHeureEtatCourantDu": day}):
         invoice = tracked.get(int(row.get("identifiantFactureCPP") or 0))
@@ -151,10 +151,6 @@ def follow_statuses(hub: Hub, client: ChorusClient, company: str, actor: str,
         cursor = session.get(PortalCursor, company) or PortalCursor(company_code=company)
         cursor.statuses_checked_at = checked
         session.add(cursor)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def companies_to_follow(hub: Hub) -> list[str]:

@@ -14,28 +14,26 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from raccord.console.app import (
-    Forbidden,
+from raccord.core.accounts import Account
+from raccord.core.i18n import Tr
+from raccord.features.einvoicing import intake, store, views
+from raccord.features.einvoicing.invoice import InvoiceData
+from raccord.features.einvoicing.states import BEFORE_DEPOSIT, LABELS, REPLACEABLE, State
+from raccord.toolkit.pages import (
     add_template_folder,
     check_csrf,
     hub_of,
     language,
+    may_change,
     render,
     signed_in,
 )
-from raccord.core.accounts import Account
-from raccord.core.i18n import Tr
-from raccord.core.roles import Role
-from raccord.features.einvoicing import intake, store, views
-from raccord.features.einvoicing.invoice import InvoiceData
-from raccord.features.einvoicing.states import BEFORE_DEPOSIT, LABELS, REPLACEABLE, State
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
 
 add_template_folder(Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
-NAV = [("/transmissions", Tr("Transmissions CHORUS PRO", "CHORUS PRO transmissions"))]
 IN_PROGRESS = {State.QUEUED.value, State.DEPOSITING.value, State.UNCERTAIN.value,
                State.DEPOSITED.value}
 L = {
@@ -65,10 +63,6 @@ L = {
                      "Page refreshed every 5 s while invoices are in progress."),
 }
 
-
-def _writer(account: Account) -> None:
-    if account.role is Role.READER:
-        raise Forbidden()
 
 
 def _day(text: str) -> datetime | None:
@@ -117,7 +111,6 @@ def detail(invoice_id: int, request: Request, account: Account = Depends(signed_
 def _act(request: Request, invoice_id: int, account: Account,
          action: Callable[[Hub, int, str], object], done: Tr) -> Response:
     """Cancel or re-send, then show the invoice with the outcome."""
-    _writer(account)
     try:
         action(hub_of(request), invoice_id, account.login)
     except intake.IntakeRefused as refused:
@@ -126,13 +119,13 @@ def _act(request: Request, invoice_id: int, account: Account,
 
 
 @router.post("/transmissions/{invoice_id}/cancel", dependencies=[Depends(check_csrf)])
-def cancel(invoice_id: int, request: Request, account: Account = Depends(signed_in)
+def cancel(invoice_id: int, request: Request, account: Account = Depends(may_change)
            ) -> Response:
     return _act(request, invoice_id, account, intake.cancel, Tr("Annulée.", "Cancelled."))
 
 
 @router.post("/transmissions/{invoice_id}/resend", dependencies=[Depends(check_csrf)])
-def resend(invoice_id: int, request: Request, account: Account = Depends(signed_in)
+def resend(invoice_id: int, request: Request, account: Account = Depends(may_change)
            ) -> Response:
     return _act(request, invoice_id, account, intake.resend,
                 Tr("Remise en file d'attente.", "Queued again."))
@@ -140,8 +133,7 @@ def resend(invoice_id: int, request: Request, account: Account = Depends(signed_
 
 @router.post("/transmissions/{invoice_id}/correct", dependencies=[Depends(check_csrf)])
 async def correct(invoice_id: int, request: Request, file: UploadFile = File(...),
-                  account: Account = Depends(signed_in)) -> Response:
-    _writer(account)
+                  account: Account = Depends(may_change)) -> Response:
     hub = hub_of(request)
     invoice = store.get(hub, invoice_id)
     if invoice is None:

@@ -41,7 +41,6 @@ TRANSITIONS: dict[State, set[State]] = {
 BEFORE_DEPOSIT = {S.RECEIVED, S.INVALID, S.VALID, S.QUEUED, S.FAILED}
 # The ERP may hand over a new version of the same invoice number.
 REPLACEABLE = {S.INVALID, S.REJECTED, S.FAILED, S.CANCELLED}
-IN_FLIGHT = {S.QUEUED, S.DEPOSITING, S.UNCERTAIN}
 
 LABELS = {
     S.RECEIVED: Tr("reçue", "received"), S.INVALID: Tr("invalide", "invalid"),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
+from raccord.core.models import aware
 from raccord.features.einvoicing.models import BuyerStructure
 
 if TYPE_CHECKING:
@@ -36,14 +37,10 @@ class Buyer:
         return next((s for s in self.services if s.get("code") == code), None)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def cached(hub: Hub, siret: str) -> Buyer | None:
     with hub.db.session() as session:
         row = session.get(BuyerStructure, siret)
-        if row is None or _aware(row.fetched_at) < datetime.now(UTC) - STRUCTURE_TTL:
+        if row is None or aware(row.fetched_at) < datetime.now(UTC) - STRUCTURE_TTL:
             return None
         return Buyer(row.siret, row.found, row.name, row.structure_id, row.service_required,
                      row.engagement_required, row.service_or_engagement, list(row.services))

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
 from raccord.core.i18n import Tr
-from raccord.core.models import utcnow
+from raccord.core.models import aware, utcnow
 from raccord.features.einvoicing import store
 from raccord.features.einvoicing.dispatch import DEPOSIT_JOB, RECONCILE_JOB, wake
 from raccord.features.einvoicing.followup import integrate
@@ -39,10 +39,6 @@ LEASE_MARGIN_S = 5.0
 STALE_WAKEUP_S = 300.0
 DISABLED = Tr("En attente : l'interface CHORUS PRO est désactivée (cochez « Chorus Actif »).",
               "Waiting: the CHORUS PRO interface is disabled (tick 'CHORUS PRO enabled').")
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _not_received(d: Diagnosis) -> bool:
@@ -211,7 +207,7 @@ def reconcile(hub: Hub, invoice_id: int) -> str:
                    flow_state="IN_INTEGRE", waiting_reason=None)
         integrate(hub, attempt.refresh(), found, attempt.actor)
         return "found"
-    started = _aware(invoice.attempt_started_at or utcnow())
+    started = aware(invoice.attempt_started_at or utcnow())
     left = grace - (utcnow() - started).total_seconds()
     if left > 0:
         return _wait_reconcile(hub, invoice, Tr(
@@ -233,7 +229,7 @@ def _wait_reconcile(hub: Hub, invoice: EInvoice, why: Tr, wait: float) -> str:
 
 def find_on_portal(client: ChorusClient, invoice: EInvoice) -> dict[str, Any] | None:
     """The integrated invoice with this number deposited since the try, if any."""
-    started = _aware(invoice.attempt_started_at or utcnow()).astimezone(PARIS)
+    started = aware(invoice.attempt_started_at or utcnow()).astimezone(PARIS)
     since = (started - timedelta(days=1)).date().isoformat()
     rows, _ = client.search_invoices({"numeroFacture": invoice.number,
                                       "periodeDateDepotDu": since}, per_page=50)

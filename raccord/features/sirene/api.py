@@ -17,7 +17,6 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile as FormFile
 
-from raccord.api.deps import get_hub, require_role
 from raccord.core.accounts import Account
 from raccord.core.diagnosis import Problem, ServiceError
 from raccord.core.hub import Hub
@@ -27,6 +26,7 @@ from raccord.core.roles import Role
 from raccord.features.sirene import enrichments
 from raccord.features.sirene.lookup import UnknownNumber, lookup
 from raccord.features.sirene.status import status_data
+from raccord.toolkit.api import get_hub, require_role
 
 router = APIRouter(prefix="/sirene", tags=["sirene"])
 reader = require_role(Role.READER)

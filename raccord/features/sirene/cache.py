@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from raccord.core.models import utcnow
+from raccord.core.models import aware, utcnow
 from raccord.features.sirene.models import SireneAnswer
 
 if TYPE_CHECKING:
@@ -29,10 +29,6 @@ class Cached:
     fetched_at: datetime
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 class AnswerCache:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
@@ -46,7 +42,7 @@ class AnswerCache:
             row = session.get(SireneAnswer, key)
             if row is None:
                 return None
-            age = utcnow() - _aware(row.fetched_at)
+            age = utcnow() - aware(row.fetched_at)
             ttl = self.ttl if row.answer is not None else min(self.ttl, UNKNOWN_TTL)
             return Cached(row.answer, row.fetched_at) if age < ttl else None
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -36,34 +37,15 @@ from raccord.features.sirene.lookup import SOURCE_LABELS, UnknownNumber, lookup
 from raccord.features.sirene.mapping import Filled
 from raccord.features.sirene.status import status_data
 from raccord.features.sirene.stockfiles import StockFileError
+from raccord.toolkit.cli import err, fail, lang, open_hub, out
 
 app = typer.Typer(no_args_is_help=True,
                   help="SIRENE: fill third parties from a SIRET/SIREN; local copy of the base.")
 
 
-# raccord.cli imports this module while it loads: its helpers are reached when a command runs.
-def fail(message: Tr, code: int = 1) -> typer.Exit:
-    from raccord.cli import fail as core_fail
+def _console(stderr: bool = False) -> Console:
+    return err if stderr else out
 
-    return core_fail(message, code)
-
-
-def lang() -> str:
-    from raccord.cli import lang as core_lang
-
-    return core_lang()
-
-
-def open_hub() -> Any:
-    from raccord.cli import open_hub as core_open_hub
-
-    return core_open_hub()
-
-
-def _console(stderr: bool = False) -> Any:
-    from raccord import cli as core
-
-    return core.err if stderr else core.out
 
 
 def fr_n(number: int) -> str:

@@ -9,26 +9,23 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from raccord.console.app import (
-    Forbidden,
+from raccord.core.accounts import Account
+from raccord.core.i18n import Tr
+from raccord.features.sirene import enrichments
+from raccord.features.sirene.models import SireneEnrichment
+from raccord.features.sirene.status import status_data
+from raccord.toolkit.pages import (
     add_template_folder,
     check_csrf,
     hub_of,
     language,
+    may_change,
     render,
     signed_in,
 )
-from raccord.core.accounts import Account
-from raccord.core.i18n import Tr
-from raccord.core.roles import Role
-from raccord.features.sirene import enrichments
-from raccord.features.sirene.models import SireneEnrichment
-from raccord.features.sirene.status import status_data
 
 add_template_folder(Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
-NAV = [("/sirene", Tr("SIRENE : copie locale, enrichissement",
-                      "SIRENE: local copy, enrichment"))]
 STATES = {"queued": Tr("en attente", "queued"), "running": Tr("en cours", "running"),
           "done": Tr("terminé", "done"), "failed": Tr("arrêté", "stopped")}
 
@@ -51,9 +48,7 @@ def sirene_page(request: Request, account: Account = Depends(signed_in)) -> Resp
 
 @router.post("/sirene/enrichments", dependencies=[Depends(check_csrf)])
 async def upload(request: Request, file: UploadFile = File(...), fresh: str = "",
-                 account: Account = Depends(signed_in)) -> Response:
-    if account.role is Role.READER:
-        raise Forbidden()
+                 account: Account = Depends(may_change)) -> Response:
     content = await file.read(enrichments.MAX_BYTES + 1)
     try:
         enrichment_id = enrichments.create(hub_of(request), content, account.login,

@@ -15,7 +15,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
-from raccord.api.deps import get_hub, require_role
 from raccord.core.accounts import Account
 from raccord.core.hub import Hub
 from raccord.core.i18n import pick_language
@@ -23,6 +22,7 @@ from raccord.core.roles import Role
 from raccord.features.thirdparties import service
 from raccord.features.thirdparties.models import PartyKind
 from raccord.features.thirdparties.service import PartyData, PartyRefused
+from raccord.toolkit.api import get_hub, require_role
 
 router = APIRouter(prefix="/thirdparties", tags=["thirdparties"])
 reader = require_role(Role.READER)

@@ -12,26 +12,24 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from raccord.console.app import (
-    Forbidden,
-    add_template_folder,
-    check_csrf,
-    hub_of,
-    language,
-    render,
-    signed_in,
-)
 from raccord.core.accounts import Account
 from raccord.core.i18n import Tr
-from raccord.core.roles import Role
 from raccord.features.sirene.mapping import Filled
 from raccord.features.thirdparties import service
 from raccord.features.thirdparties.models import KIND_LABELS, PartyKind
 from raccord.features.thirdparties.service import PartyData, PartyRefused
+from raccord.toolkit.pages import (
+    add_template_folder,
+    check_csrf,
+    hub_of,
+    language,
+    may_change,
+    render,
+    signed_in,
+)
 
 add_template_folder(Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
-NAV = [("/thirdparties", Tr("Tiers", "Third parties"))]
 FORM_FIELDS = ("name", "trade_name", "address1", "address2", "address3", "postcode", "city",
                "country", "siren", "siret", "naf", "legal_form", "vat_number")
 LABELS = {
@@ -57,10 +55,6 @@ LABELS = {
     "open": Tr("ouvert", "open"), "yes": Tr("oui", "yes"), "no": Tr("non", "no"),
 }
 
-
-def _writer(account: Account) -> None:
-    if account.role is Role.READER:
-        raise Forbidden()
 
 
 def _typed(form: Any) -> dict[str, str]:
@@ -120,8 +114,7 @@ def listing(request: Request, kind: str = "", q: str = "",
 
 @router.get("/thirdparties/new")
 def new_form(request: Request, kind: str = PartyKind.CUSTOMER.value,
-             account: Account = Depends(signed_in)) -> Response:
-    _writer(account)
+             account: Account = Depends(may_change)) -> Response:
     return _page(request, {"kind": kind, "country": "FR"})
 
 
@@ -137,7 +130,6 @@ def fill(request: Request, number: str, account: Account = Depends(signed_in)) -
 
 
 async def _save(request: Request, account: Account, party_id: int | None) -> Response:
-    _writer(account)
     hub = hub_of(request)
     form = await request.form()
     typed = _typed(form)
@@ -160,7 +152,7 @@ async def _save(request: Request, account: Account, party_id: int | None) -> Res
 
 
 @router.post("/thirdparties/new", dependencies=[Depends(check_csrf)])
-async def create(request: Request, account: Account = Depends(signed_in)) -> Response:
+async def create(request: Request, account: Account = Depends(may_change)) -> Response:
     return await _save(request, account, None)
 
 
@@ -179,13 +171,12 @@ def edit_form(party_id: int, request: Request, saved: str = "",
 
 @router.post("/thirdparties/{party_id}", dependencies=[Depends(check_csrf)])
 async def update(party_id: int, request: Request,
-                 account: Account = Depends(signed_in)) -> Response:
+                 account: Account = Depends(may_change)) -> Response:
     return await _save(request, account, party_id)
 
 
 @router.post("/thirdparties/{party_id}/refresh", dependencies=[Depends(check_csrf)])
-def refresh(party_id: int, request: Request, account: Account = Depends(signed_in)) -> Response:
-    _writer(account)
+def refresh(party_id: int, request: Request, account: Account = Depends(may_change)) -> Response:
     try:
         service.refresh(hub_of(request), party_id, account.login)
     except PartyRefused as error:
@@ -195,8 +186,7 @@ def refresh(party_id: int, request: Request, account: Account = Depends(signed_i
 
 
 @router.post("/thirdparties/{party_id}/delete", dependencies=[Depends(check_csrf)])
-def delete(party_id: int, request: Request, account: Account = Depends(signed_in)) -> Response:
-    _writer(account)
+def delete(party_id: int, request: Request, account: Account = Depends(may_change)) -> Response:
     try:
         service.delete(hub_of(request), party_id)
     except PartyRefused as error:

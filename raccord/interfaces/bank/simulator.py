@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from raccord.sandbox.simulator import Quotas, Simulator, build
+from raccord.core.simulator import Quotas, Simulator, build
 
 SANDBOX_CLIENT_ID = "0f4c2b8e5a9d4e1f8a7b6c5d4e3f2a1b"
 SANDBOX_CLIENT_SECRET = "sandbox-bridge-8Hn2pQ7vX1kL4mR9tW3yZ6cB"

@@ -332,10 +332,6 @@ class ChorusClient:
         pages = int((data.get("parametresRetour") or {}).get("pages") or 0)
         return list(data.get("listeFactures") or []), pages
 
-    def invoice_history(self, invoice_id: int) -> dict[str, Any]:
-        return self.call("factures/v1/consulter/historique",
-                         {"idFacture": invoice_id, "nbResultatsMaximum": 50})
-
     def find_structure(self, siret: str) -> dict[str, Any] | None:
         data = self.call("structures/v1/rechercher", {
             "structure": {"identifiantStructure": siret, "typeIdentifiantStructure": "SIRET"},

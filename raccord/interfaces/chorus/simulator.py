@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import Body, Depends, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 
+from raccord.core.simulator import ASGIApp, Quotas, Receive, Scope, Send, Simulator, build
 from raccord.interfaces.chorus.portal import (
     FINAL_FLOW_STATES,
     KNOWN_SYNTAXES,
@@ -26,7 +27,6 @@ from raccord.interfaces.chorus.portal import (
     minute,
     stamp,
 )
-from raccord.sandbox.simulator import ASGIApp, Quotas, Receive, Scope, Send, Simulator, build
 
 SANDBOX_CLIENT_ID = "raccord-sandbox-piste-app"
 SANDBOX_CLIENT_SECRET = "sandbox-piste-secret-4f2a"

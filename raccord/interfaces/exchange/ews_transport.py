@@ -55,7 +55,6 @@ def adapter_class(http: Outgoing) -> type[HTTPAdapter]:
                 response = super().send(request, *args, **kwargs)
             except Exception as exc:
                 diagnosis = diagnose_exception(exc, url, http.timeout)
-                # Outgoing has no public recorder yet; see the lead's note in the report.
                 http.record(method, url, None, started, diagnosis.problem.value,
                              diagnosis.message.en)
                 raise

@@ -12,8 +12,8 @@ from xml.sax.saxutils import escape, quoteattr
 from fastapi.responses import Response
 from lxml import etree
 
+from raccord.core.simulator import Simulator
 from raccord.interfaces.exchange.sim_directory import EWS_AUDIENCE, EWS_ROLE, Directory
-from raccord.sandbox.simulator import Simulator
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 T = "http://schemas.microsoft.com/exchange/services/2006/types"

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from raccord.core.simulator import Simulator, build
 from raccord.interfaces.exchange.sim_directory import (
     CALENDAR_ROLES,
     EWS_AUDIENCE,
@@ -22,7 +23,6 @@ from raccord.interfaces.exchange.sim_directory import (
     sandbox_directory,
 )
 from raccord.interfaces.exchange.sim_ews import handle_ews
-from raccord.sandbox.simulator import Simulator, build
 
 SCOPES = {f"{GRAPH_AUDIENCE}/.default": GRAPH_AUDIENCE, f"{EWS_AUDIENCE}/.default": EWS_AUDIENCE}
 GRAPH_CODES = {429: "TooManyRequests", 500: "generalException", 502: "serviceNotAvailable",

@@ -23,7 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from raccord.interfaces.gmail.sandbox import (
+from raccord.core.simulator import Simulator, build
+from raccord.interfaces.gmail.sandbox_key import (
     SANDBOX_CLIENT_EMAIL,
     SANDBOX_CLIENT_ID,
     SANDBOX_DOMAIN,
@@ -32,7 +33,6 @@ from raccord.interfaces.gmail.sandbox import (
     sandbox_private_key,
 )
 from raccord.interfaces.gmail.serviceaccount import GMAIL_SEND, JWT_BEARER
-from raccord.sandbox.simulator import Simulator, build
 
 AUDIENCES = {"https://oauth2.googleapis.com/token", "https://www.googleapis.com/oauth2/v4/token",
              "https://accounts.google.com/o/oauth2/token"}

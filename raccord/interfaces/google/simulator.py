@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import FastAPI, Query
 
-from raccord.sandbox.simulator import Simulator, build
+from raccord.core.simulator import Simulator, build
 
 SANDBOX_PLACES_KEY = "AIzaSyRaccordSandboxPlaces0000000000001"
 SANDBOX_DISTANCE_KEY = "AIzaSyRaccordSandboxDistance00000000002"

@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
-from raccord.sandbox.simulator import Quotas, Simulator, build
+from raccord.core.simulator import Quotas, Simulator, build
 
 SANDBOX_TOKEN = "sandbox-mindee-token-5f2c9a"
 FORBIDDEN_TOKEN = "sandbox-mindee-no-receipts"

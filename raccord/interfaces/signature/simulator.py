@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from raccord.sandbox.simulator import Simulator, build
+from raccord.core.simulator import Simulator, build
 
 SANDBOX_KEY = "apikey_sandbox_3QWm9TzYfK2r"
 NO_RIGHTS_KEY = "apikey_sandbox_readers_only"  # a known key without rights on transactions

@@ -2,11 +2,9 @@ from raccord.core.i18n import Tr
 from raccord.interfaces.base import InterfaceSpec, TestDef
 from raccord.interfaces.sirene.check import run_test
 from raccord.interfaces.sirene.settings import SCHEMA
-from raccord.interfaces.sirene.simulator import SANDBOX_KEY, make_simulator
 
 SPEC = InterfaceSpec(
     schema=SCHEMA,
     tests=(TestDef("api", Tr("Tester", "Test"), run_test),),
-    simulator=make_simulator,
-    sandbox_values=lambda base: {"enabled": True, "url": base, "token": SANDBOX_KEY},
+    sandbox="raccord.interfaces.sirene.sandbox",
 )

@@ -10,9 +10,9 @@ from typing import Any
 from fastapi import FastAPI, Form, Header
 from fastapi.responses import JSONResponse
 
+from raccord.core.simulator import Quotas, Simulator, build
 from raccord.interfaces.sirene.population import Establishment, LegalUnit, generate
 from raccord.interfaces.sirene.shapes import etablissement, unite_legale, without_nulls
-from raccord.sandbox.simulator import Quotas, Simulator, build
 
 __all__ = ["SANDBOX_KEY", "UNSUBSCRIBED_KEY", "etablissement", "make_simulator", "unite_legale"]
 

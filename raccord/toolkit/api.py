@@ -10,18 +10,16 @@ from collections.abc import Callable
 from fastapi import Depends, HTTPException, Request
 
 from raccord.core.accounts import Account
-from raccord.core.hub import Hub
-from raccord.core.roles import Role
-
-ROLE_ORDER = {Role.READER: 0, Role.ADMINISTRATOR: 1, Role.OPERATOR: 2}
+from raccord.core.roles import Role, at_least
+from raccord.interfaces.hub import InterfaceHub
 
 
-def get_hub(request: Request) -> Hub:
-    hub: Hub = request.app.state.hub
+def get_hub(request: Request) -> InterfaceHub:
+    hub: InterfaceHub = request.app.state.hub
     return hub
 
 
-def current_account(request: Request, hub: Hub = Depends(get_hub)) -> Account:
+def current_account(request: Request, hub: InterfaceHub = Depends(get_hub)) -> Account:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         account = hub.accounts.by_api_key(header[7:].strip())
@@ -38,7 +36,7 @@ def current_account(request: Request, hub: Hub = Depends(get_hub)) -> Account:
 
 def require_role(minimum: Role) -> Callable[..., Account]:
     def dependency(account: Account = Depends(current_account)) -> Account:
-        if ROLE_ORDER[account.role] < ROLE_ORDER[minimum]:
+        if not at_least(account.role, minimum):
             raise HTTPException(403, f"This needs the role {minimum.value} or above.")
         return account
 

@@ -1,0 +1,18 @@
+"""Every feature, declared once: adding one is a folder plus a line here."""
+
+from raccord.core.i18n import Tr
+from raccord.features.spec import FeatureSpec, MenuEntry
+
+FEATURES: tuple[FeatureSpec, ...] = (
+    FeatureSpec("einvoicing", Tr("Facturation électronique", "E-invoicing"), models=True,
+                jobs=True, api=True, pages=True, cli=True, command="chorus",
+                menu=(MenuEntry("/transmissions", Tr("Transmissions CHORUS PRO",
+                                                     "CHORUS PRO transmissions")),)),
+    FeatureSpec("sirene", Tr("SIRENE", "SIRENE"), models=True, jobs=True, api=True, pages=True,
+                cli=True,
+                menu=(MenuEntry("/sirene", Tr("SIRENE : copie locale, enrichissement",
+                                              "SIRENE: local copy, enrichment")),)),
+    FeatureSpec("thirdparties", Tr("Tiers", "Third parties"), models=True, api=True,
+                pages=True, menu=(MenuEntry("/thirdparties", Tr("Tiers", "Third parties")),)),
+    FeatureSpec("banking", Tr("Banque", "Bank"), pages=True),
+)
