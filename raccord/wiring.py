@@ -13,7 +13,8 @@ from raccord.interfaces.hub import InterfaceHub
 def load_features() -> None:
     """Import what every process needs of each feature: its tables and its jobs (so that any
     worker runs any job by name). Pages, API routes and CLI groups are imported by their face."""
-    import raccord.core.housekeeping  # noqa: F401  (its scheduled jobs)
+    import raccord.core.housekeeping  # noqa: F401  (the core's own jobs)
+    import raccord.core.webhooks  # noqa: F401
 
     for feature in FEATURES:
         for kind, wanted in (("models", feature.models), ("jobs", feature.jobs)):
