@@ -14,12 +14,12 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 
 from raccord.core.accounts import check_company
-from raccord.interfaces.hub import InterfaceHub as Hub
 from raccord.core.i18n import Tr
 from raccord.core.schema import SettingError
 from raccord.core.settings_store import Actor, company_scope
 from raccord.core.trust import parse_certificate
 from raccord.interfaces.base import InterfaceSpec
+from raccord.interfaces.hub import InterfaceHub as Hub
 
 FORMAT = "raccord-settings/1"
 

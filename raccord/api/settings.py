@@ -10,7 +10,6 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from raccord.core.accounts import Account
-from raccord.interfaces.hub import InterfaceHub as Hub
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.jobs import recent_runs
 from raccord.core.models import AuditEntry
@@ -18,6 +17,7 @@ from raccord.core.roles import Role
 from raccord.core.schema import SettingError
 from raccord.core.settings_store import Actor, company_scope
 from raccord.core.trust import CertificateError
+from raccord.interfaces.hub import InterfaceHub as Hub
 from raccord.settings_export import schema_description
 from raccord.toolkit.api import get_hub, require_role
 
