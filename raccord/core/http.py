@@ -32,11 +32,17 @@ USER_AGENT = "raccord/0.1 (+https://github.com/raccord)"
 
 @dataclass(frozen=True)
 class RetryPolicy:
+    """How one call is tried again after a transient failure: the only retry loop there is
+    (docs/decisions.md, "One retry policy"). The default is one try: background jobs re-queue
+    their work instead of waiting in a worker thread."""
+
     attempts: int = 1
     delay_s: float = 0.0
     # A call that is not idempotent is not retried after its request may have been received.
     idempotent: bool = True
     max_wait_s: float = 300.0
+    # After a 429 without Retry-After, wait this long.
+    rate_limit_wait_s: float = 1.0
 
 
 @dataclass
@@ -56,9 +62,12 @@ class Outgoing:
     def request(self, method: str, url: str, *, retry: RetryPolicy | None = None,
                 expect: tuple[int, ...] = (200,), client: httpx.Client | None = None,
                 detail: Callable[[httpx.Response], str] | None = None,
+                judge: Callable[[httpx.Response], Diagnosis | None] | None = None,
                 **kwargs: Any) -> httpx.Response:
         """Send a request; return the response when its status is expected, else raise
-        ServiceError with a diagnosis, after the policy's retries for transient failures."""
+        ServiceError with a diagnosis, after the policy's retries for transient failures.
+        `judge` reads an expected answer that may still be a failure (a service that says
+        "over the limit" in a 200 body): its diagnosis is retried or raised like a status."""
         policy = retry or RetryPolicy()
         own = client is None
         http = client or self.client()
@@ -67,26 +76,42 @@ class Outgoing:
             while True:
                 attempt += 1
                 try:
-                    return self._once(http, method, url, expect, detail, policy, **kwargs)
+                    return self._once(http, method, url, expect, detail, judge, policy,
+                                      **kwargs)
                 except ServiceError as error:
                     diagnosis = error.diagnosis
                     if not diagnosis.transient or attempt >= policy.attempts:
                         raise
                     if diagnosis.problem is Problem.OUTCOME_UNKNOWN and not policy.idempotent:
                         raise
-                    wait = max(policy.delay_s, diagnosis.retry_after or 0.0)
+                    wait = self._wait_before_retry(diagnosis, policy)
                     if wait > policy.max_wait_s:
                         raise
                     log.info("%s: %s %s failed (%s), try %d of %d in %.1f s", self.interface,
                              method, self.hub.redactor.url(url), diagnosis.problem, attempt + 1,
                              policy.attempts, wait)
-                    self.sleep(wait)
+                    self._pause_before_retry(diagnosis, wait)
         finally:
             if own:
                 http.close()
 
+    def _pause_before_retry(self, diagnosis: Diagnosis, wait: float) -> None:
+        if diagnosis.problem is Problem.RATE_LIMIT and self.ceilings:
+            # Every caller sharing the ceiling waits too (all workers with Redis): the next
+            # try's slot comes after the pause.
+            self.hub.limiter.pause(self.interface, wait)
+        else:
+            self.sleep(wait)
+
+    @staticmethod
+    def _wait_before_retry(diagnosis: Diagnosis, policy: RetryPolicy) -> float:
+        if diagnosis.problem is Problem.RATE_LIMIT:
+            return diagnosis.retry_after or policy.rate_limit_wait_s
+        return max(policy.delay_s, diagnosis.retry_after or 0.0)
+
     def _once(self, http: httpx.Client, method: str, url: str, expect: tuple[int, ...],
-              detail: Callable[[httpx.Response], str] | None, policy: RetryPolicy,
+              detail: Callable[[httpx.Response], str] | None,
+              judge: Callable[[httpx.Response], Diagnosis | None] | None, policy: RetryPolicy,
               **kwargs: Any) -> httpx.Response:
         send_options = {k: kwargs.pop(k) for k in ("auth", "follow_redirects") if k in kwargs}
         try:
@@ -114,8 +139,13 @@ class Outgoing:
                          diagnosis.message.en)
             raise ServiceError(diagnosis) from None
         if response.status_code in expect:
-            self.record(method, url, response.status_code, started, "ok", None)
-            return response
+            verdict = judge(response) if judge is not None else None
+            if verdict is None:
+                self.record(method, url, response.status_code, started, "ok", None)
+                return response
+            self.record(method, url, response.status_code, started, verdict.problem.value,
+                         verdict.message.en)
+            raise ServiceError(verdict)
         why = ""
         if detail is not None:
             try:

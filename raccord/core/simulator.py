@@ -38,6 +38,9 @@ class Faults(BaseModel):
     force_429: int = 0
     fail_next: int = 0
     fail_status: int = 500
+    # When set, `fail_next` and the error, timeout and drop rates hit only the calls whose
+    # path contains it.
+    fail_path: str = ""
     retry_after_s: int = 1
     # Quotas (None: the simulator's own default from its service).
     per_second: int | None = None
@@ -144,11 +147,12 @@ class FaultMiddleware:
             return
         if f.latency_ms or f.jitter_ms:
             await asyncio.sleep((f.latency_ms + random.uniform(0, f.jitter_ms)) / 1000)
-        if f.fail_next > 0:
+        targeted = not f.fail_path or f.fail_path in local_path
+        if f.fail_next > 0 and targeted:
             f.fail_next -= 1
             await _send_json(send, f.fail_status, self.error_body(f.fail_status))
             return
-        roll = random.random()
+        roll = random.random() if targeted else 1.0 + f.timeout_rate + f.drop_rate
         if roll < f.error_rate:
             await _send_json(send, f.error_status, self.error_body(f.error_status))
             return

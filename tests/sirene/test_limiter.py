@@ -41,13 +41,15 @@ def test_concurrent_lookups_never_exceed_the_ceiling(sandboxed_hub: Hub, sim: Si
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     sirets = [e.siret for _, e in list(sim.state["establishments"].values())[:2 * CALLS]]
     granted: list[float] = []
-    take_slot = sirene_client.take_slot
+    acquire = sandboxed_hub.limiter.acquire
 
-    def recorded(hub: Hub) -> None:
-        take_slot(hub)
-        granted.append(time.time())
+    def recorded(interface: str, *args: object, **kwargs: object) -> object:
+        tickets = acquire(interface, *args, **kwargs)  # type: ignore[arg-type]
+        if interface == "sirene":
+            granted.append(time.time())
+        return tickets
 
-    monkeypatch.setattr(sirene_client, "take_slot", recorded)
+    monkeypatch.setattr(sandboxed_hub.limiter, "acquire", recorded)
 
     def find(siret: str) -> str:
         with Lookups(sandboxed_hub) as lookups:

@@ -26,7 +26,7 @@ from raccord.features.einvoicing.states import (
     State,
     portal_label,
 )
-from raccord.interfaces.chorus.client import ChorusClient
+from raccord.interfaces.chorus.client import ONE_TRY, ChorusClient
 from raccord.interfaces.chorus.settings import PARIS
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ def follow_up(hub: Hub) -> Counter[str]:
     failure: ServiceError | None = None
     for company in companies_to_follow(hub):
         try:
-            with ChorusClient(hub, company, values) as client:
+            with ChorusClient(hub, company, values, ONE_TRY) as client:
                 follow_flows(hub, client, company, actor, counts)
                 follow_statuses(hub, client, company, actor, counts)
         except ServiceError as error:

@@ -19,7 +19,7 @@ from raccord.features.einvoicing.models import EInvoice
 from raccord.features.einvoicing.recipients import recipient_problems
 from raccord.features.einvoicing.states import BEFORE_DEPOSIT, REPLACEABLE, State, label
 from raccord.features.einvoicing.validation import Problem, check_invoice, check_xml
-from raccord.interfaces.chorus.client import ChorusClient
+from raccord.interfaces.chorus.client import ONE_TRY, ChorusClient
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -152,7 +152,7 @@ def _recipient_check(hub: Hub, invoice: EInvoice, data: InvoiceData,
                      actor: str) -> list[Problem]:
     """The buyer's structure rules now when the portal answers; else at deposit time."""
     try:
-        with ChorusClient(hub, invoice.company_code) as client:
+        with ChorusClient(hub, invoice.company_code, retry=ONE_TRY) as client:
             return recipient_problems(hub, client, data)
     except ServiceError as error:
         store.note(hub, invoice.id, waiting_reason=store.tr_json(

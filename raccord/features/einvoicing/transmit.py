@@ -28,7 +28,7 @@ from raccord.features.einvoicing.invoice import InvoiceData
 from raccord.features.einvoicing.models import EInvoice
 from raccord.features.einvoicing.recipients import recipient_problems
 from raccord.features.einvoicing.states import State
-from raccord.interfaces.chorus.client import ChorusClient, ChorusRefusal, QuotaPaused
+from raccord.interfaces.chorus.client import ONE_TRY, ChorusClient, ChorusRefusal, QuotaPaused
 from raccord.interfaces.chorus.settings import PARIS
 
 if TYPE_CHECKING:
@@ -64,10 +64,12 @@ class Attempt:
         self.invoice = found
         return found
 
-    def fail(self, why: Tr, errors: list[dict[str, str]] | None = None) -> str:
+    def fail(self, why: Tr, errors: list[dict[str, str]] | None = None,
+             **columns: Any) -> str:
         store.move(self.hub, self.invoice, State.FAILED, self.actor, why,
                    errors=errors or [{"field": "transmission", "rule": "CHORUS PRO",
-                                      "fr": why.fr, "en": why.en}], waiting_reason=None)
+                                      "fr": why.fr, "en": why.en}], waiting_reason=None,
+                   **columns)
         return "failed"
 
     def retry_or_fail(self, d: Diagnosis, to: State = State.QUEUED, count: bool = False) -> str:
@@ -75,7 +77,7 @@ class Attempt:
         if tries >= self.max_attempts:
             return self.fail(Tr(f"Abandon après {tries} essai(s) : ",
                                 f"Gave up after {tries} tr{'y' if tries == 1 else 'ies'}: ")
-                             + d.message)
+                             + d.message, attempts=tries)
         wait = max(self.retry_delay, d.retry_after or 0.0)
         extra: dict[str, Any] = {"attempts": tries} if count else {}
         store.move(self.hub, self.invoice, to, self.actor,
@@ -112,7 +114,7 @@ def deposit(hub: Hub, invoice_id: int) -> str:
         store.note(hub, invoice_id, waiting_reason=store.tr_json(DISABLED))
         return "disabled"
     try:
-        client = ChorusClient(hub, invoice.company_code, attempt.values)
+        client = ChorusClient(hub, invoice.company_code, attempt.values, ONE_TRY)
     except ServiceError as error:
         return attempt.fail(error.diagnosis.message)
     with client:
@@ -190,7 +192,7 @@ def reconcile(hub: Hub, invoice_id: int) -> str:
     attempt = Attempt(hub, invoice)
     grace = float(attempt.values.get("reconcile_after_s") or 0)
     try:
-        with ChorusClient(hub, invoice.company_code, attempt.values) as client:
+        with ChorusClient(hub, invoice.company_code, attempt.values, ONE_TRY) as client:
             found = find_on_portal(client, invoice)
     except QuotaPaused as paused:
         return _wait_reconcile(hub, invoice, paused.diagnosis.message,

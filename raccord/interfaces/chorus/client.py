@@ -183,6 +183,10 @@ def _body_of(response: httpx.Response) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
+# One try per call: what background work uses (it re-queues instead of waiting in a thread).
+ONE_TRY = RetryPolicy()
+
+
 @dataclass
 class ChorusClient:
     """One company's door to the portal, for one operation (settings read when made)."""
@@ -190,6 +194,9 @@ class ChorusClient:
     hub: Hub
     company: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    # Background jobs ask for one try per call (`RetryPolicy()`): they re-queue the work and
+    # count its tries on the invoice. None: the configured tries, for a person waiting.
+    retry: RetryPolicy | None = None
 
     def __post_init__(self) -> None:
         self.values = self.values or self.hub.values("chorus")
@@ -217,6 +224,8 @@ class ChorusClient:
         return self._client
 
     def retry_policy(self) -> RetryPolicy:
+        if self.retry is not None:
+            return self.retry
         return RetryPolicy(attempts=int(self.values.get("max_attempts") or 1),
                            delay_s=float(self.values.get("retry_delay_s") or 0), idempotent=True)
 

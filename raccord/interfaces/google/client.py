@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
 from raccord.core.http import RetryPolicy
 from raccord.core.i18n import Tr
@@ -20,7 +22,6 @@ AUTOCOMPLETE_PATH = "/maps/api/place/autocomplete/json"
 DISTANCE_PATH = "/maps/api/distancematrix/json"
 PLACES = Tr("Place Autocomplete", "Place Autocomplete")
 DISTANCE = Tr("Distance Matrix", "Distance Matrix")
-TRANSIENT = {"OVER_QUERY_LIMIT", "UNKNOWN_ERROR"}
 
 
 def status_diagnosis(api: Tr, key_label: Tr, status: str, message: str) -> Diagnosis:
@@ -34,8 +35,8 @@ def status_diagnosis(api: Tr, key_label: Tr, status: str, message: str) -> Diagn
             f"Google refuses the key{said}: the '{key_label.en}' is wrong, or the {api.en} "
             "API (Legacy) is not enabled for its project or its restrictions. Check in "
             "https://console.cloud.google.com/ > APIs & Services."))
-    if status == "OVER_DAILY_LIMIT":
-        return Diagnosis(Problem.RATE_LIMIT, Tr(
+    if status == "OVER_DAILY_LIMIT":  # not passing: trying again today would not help
+        return Diagnosis(Problem.REFUSED, Tr(
             f"Limite quotidienne de Google atteinte{said} : clé invalide, facturation non "
             "activée sur le projet ou plafond d'utilisation atteint.",
             f"Google's daily limit reached{said}: invalid key, billing not enabled on the "
@@ -91,27 +92,26 @@ class MapsClient:
         # log would mask anyway) nor employees' trips, often from home, are written there.
         url = f"{str(self.values['url']).rstrip('/')}{path}"
         query = [*params, ("key", key)]
-        attempt = 0
-        while True:
-            attempt += 1
-            response = self.http.request("GET", url, params=query,
-                                         headers={"Accept": "application/json"},
-                                         retry=RetryPolicy(attempts=attempts, delay_s=1.0))
+        label = self.hub.settings.field("google", key_field).label
+
+        def judge(response: httpx.Response) -> Diagnosis | None:
             try:
-                body: dict[str, Any] = response.json()
+                body = response.json()
                 status = str(body["status"])
             except (ValueError, KeyError, TypeError):
-                raise ServiceError(Diagnosis(Problem.PROTOCOL, Tr(
+                return Diagnosis(Problem.PROTOCOL, Tr(
                     "Réponse sans « status » : l'URL des API Google Maps est-elle la bonne ?",
-                    "Answer without 'status': is the Google Maps API URL right?"))) from None
+                    "Answer without 'status': is the Google Maps API URL right?"))
             if status in ("OK", "ZERO_RESULTS"):
-                return body
-            if status in TRANSIENT and attempt < attempts:
-                self.http.sleep(1.0)
-                continue
-            label = self.hub.settings.field("google", key_field).label
+                return None
             message = self.hub.redactor.text(str(body.get("error_message") or ""))
-            raise ServiceError(status_diagnosis(api, label, status, message))
+            return status_diagnosis(api, label, status, message)
+
+        response = self.http.request("GET", url, params=query,
+                                     headers={"Accept": "application/json"}, judge=judge,
+                                     retry=RetryPolicy(attempts=attempts, delay_s=1.0))
+        body: dict[str, Any] = response.json()
+        return body
 
     def predictions(self, text: str, session_token: str, language: str = "fr",
                     attempts: int = 1) -> list[Suggestion]:

@@ -1,13 +1,12 @@
 """INSEE SIRENE API 3.11 client: API key header, 30 calls a minute shared by every worker.
 
-Calls wait for a slot of the shared ceiling (queued: no call is sent only to be refused). A
-429 pauses every caller of the same hub storage (memory, or Redis when distributed) for the
-Retry-After the portal asked, then the call is tried again; 5xx and timeouts are tried again
-after a short delay."""
+Calls wait for a slot of the shared ceiling (queued: no call is sent only to be refused). The
+core's retry policy does the rest: a 429 pauses every caller of the same hub storage (memory,
+or Redis when distributed) for the Retry-After the portal asked, then the call is tried again;
+5xx and timeouts are tried again after a short delay."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -50,11 +49,6 @@ RETRY_DELAY_S = 2.0
 DEFAULT_429_WAIT_S = 10.0
 
 
-def take_slot(hub: Hub, deadline_s: float = 3600.0) -> None:
-    """Wait for a slot under the ceiling shared by every worker (memory or Redis storage)."""
-    hub.limiter.acquire("sirene", [RATE_WINDOW.ceiling()], deadline_s)
-
-
 def usage(hub: Hub) -> tuple[int, int, int]:
     """(calls in the current window, calls allowed, window in seconds)."""
     used, allowed = hub.limiter.usage("sirene", RATE_WINDOW.ceiling())
@@ -83,7 +77,7 @@ class SireneClient:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
         self.values = hub.values("sirene")
-        self.http = hub.outgoing("sirene")
+        self.http = hub.outgoing("sirene", ceilings=[RATE_WINDOW.ceiling()])
         self._client: httpx.Client | None = None
 
     def __enter__(self) -> SireneClient:
@@ -121,23 +115,15 @@ class SireneClient:
         url = f"{self.base}{path}"
         if self._client is None:
             self._client = self.http.client()
-        attempt = 0
-        while True:
-            attempt += 1
-            take_slot(self.hub)
-            try:
-                return self.http.request(
-                    "GET", url, params=params, client=self._client, expect=(200, 404),
-                    headers={KEY_HEADER: token, "Accept": "application/json"},
-                    retry=RetryPolicy(attempts=1), detail=_insee_message)
-            except ServiceError as error:
-                diagnosis = error.diagnosis
-                if not diagnosis.transient or attempt >= ATTEMPTS:
-                    raise ServiceError(explain(diagnosis)) from None
-                if diagnosis.problem is Problem.RATE_LIMIT:
-                    self.hub.limiter.pause("sirene", diagnosis.retry_after or DEFAULT_429_WAIT_S)
-                else:
-                    time.sleep(max(RETRY_DELAY_S, diagnosis.retry_after or 0.0))
+        try:
+            return self.http.request(
+                "GET", url, params=params, client=self._client, expect=(200, 404),
+                headers={KEY_HEADER: token, "Accept": "application/json"},
+                retry=RetryPolicy(attempts=ATTEMPTS, delay_s=RETRY_DELAY_S,
+                                  rate_limit_wait_s=DEFAULT_429_WAIT_S),
+                detail=_insee_message)
+        except ServiceError as error:
+            raise ServiceError(explain(error.diagnosis)) from None
 
     def _json(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
         response = self._get(path, params)
