@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -27,6 +27,7 @@ from raccord.features.einvoicing.states import (
     portal_label,
 )
 from raccord.interfaces.chorus.client import ONE_TRY, ChorusClient
+from raccord.interfaces.chorus.results import FlowReport, InvoiceSearch, PortalInvoice
 from raccord.interfaces.chorus.settings import PARIS
 
 if TYPE_CHECKING:
@@ -40,29 +41,25 @@ MAX_REPORTS = 50
 RECHECK_MIN_S, RECHECK_MAX_S = 1.0, 300.0
 
 
-def integrate(hub: Hub, invoice: EInvoice, row: dict[str, Any], actor: str) -> bool:
-    status = str(row.get("statut") or "")
+def integrate(hub: Hub, invoice: EInvoice, found: PortalInvoice, actor: str) -> bool:
+    status = found.status
     return store.move(
         hub, invoice, State.INTEGRATED, actor,
-        Tr(f"Intégrée par le portail (facture CHORUS PRO n° {row.get('identifiantFactureCPP')},"
+        Tr(f"Intégrée par le portail (facture CHORUS PRO n° {found.portal_id},"
            f" {portal_label(status).fr}).",
-           f"Integrated by the portal (CHORUS PRO invoice no. {row.get('identifiantFactureCPP')}"
+           f"Integrated by the portal (CHORUS PRO invoice no. {found.portal_id}"
            f", {portal_label(status).en})."),
-        portal_status=status or None, details={"identifiantFactureCPP":
-                                               row.get("identifiantFactureCPP")},
-        portal_id=row.get("identifiantFactureCPP"), flow_state="IN_INTEGRE",
+        portal_status=status or None, details={"identifiantFactureCPP": found.portal_id},
+        portal_id=found.portal_id, flow_state="IN_INTEGRE",
         portal_status_at=utcnow(), waiting_reason=None)
 
 
-def reject(hub: Hub, invoice: EInvoice, state: str, report: dict[str, Any], actor: str) -> bool:
-    errors = [{"field": "numeroDP " + str(e.get("numeroDP") or ""), "rule": state,
-               "fr": str(e.get("libelleErreurDP") or ""), "en": str(e.get("libelleErreurDP")
-                                                                    or "")}
-              for e in report.get("listeErreurDP") or []
-              if e.get("numeroDP") in (None, "", invoice.number)]
-    errors += [{"field": str(e.get("codeErreur") or "flux"), "rule": state,
-                "fr": str(e.get("libelleErreur") or ""), "en": str(e.get("libelleErreur") or "")}
-               for e in report.get("listeErreurTechnique") or []]
+def reject(hub: Hub, invoice: EInvoice, report: FlowReport, actor: str) -> bool:
+    state = report.state
+    errors = [{"field": "numeroDP " + e.invoice_number, "rule": state,
+               "fr": e.message, "en": e.message} for e in report.errors_of(invoice.number)]
+    errors += [{"field": e.code or "flux", "rule": state, "fr": e.message, "en": e.message}
+               for e in report.technical_errors]
     return store.move(hub, invoice, State.REJECTED, actor, Tr(
         f"Rejetée par le portail ({state}) : {len(errors)} erreur(s). Corrigez-la et "
         "renvoyez-la.",
@@ -70,10 +67,10 @@ def reject(hub: Hub, invoice: EInvoice, state: str, report: dict[str, Any], acto
         "again."), details={"etatCourantDepotFlux": state}, errors=errors, flow_state=state)
 
 
-def _all_pages(client: ChorusClient, criteria: dict[str, Any]) -> list[dict[str, Any]]:
-    rows, pages = client.search_invoices(criteria, 1, PAGE)
+def _all_pages(client: ChorusClient, search: InvoiceSearch) -> list[PortalInvoice]:
+    rows, pages = client.search_invoices(search, 1, PAGE)
     for page in range(2, min(pages, MAX_PAGES) + 1):
-        rows += client.search_invoices(criteria, page, PAGE)[0]
+        rows += client.search_invoices(search, page, PAGE)[0]
     return rows
 
 
@@ -83,11 +80,11 @@ def follow_flows(hub: Hub, client: ChorusClient, company: str, actor: str,
     if not pending:
         return
     since = min((i.deposited_on or "9999") for i in pending)
-    found = {(r.get("numeroFluxDepot"), r.get("numeroFacture")): r
-             for r in _all_pages(client, {"periodeDateDepotDu": since})}
+    found = {(r.flow_number, r.number): r
+             for r in _all_pages(client, InvoiceSearch(deposited_since=since))}
     rest = []
     for invoice in pending:
-        row = found.get((invoice.flow_number, invoice.number))
+        row = found.get((invoice.flow_number or "", invoice.number))
         if row is None:
             rest.append(invoice)
         elif integrate(hub, invoice, row, actor):
@@ -95,15 +92,14 @@ def follow_flows(hub: Hub, client: ChorusClient, company: str, actor: str,
     for invoice in sorted(filter(_due_for_report, rest), key=lambda i: i.updated_at)[
             :MAX_REPORTS]:
         report = client.flow_report(str(invoice.flow_number))
-        state = str(report.get("etatCourantDepotFlux") or "")
-        mine = [e for e in report.get("listeErreurDP") or []
-                if e.get("numeroDP") in (None, "", invoice.number)]
+        state = report.state
+        mine = report.errors_of(invoice.number)
         if state in REJECTED_FLOW_STATES or (state in FINAL_FLOW_STATES and mine):
-            if reject(hub, invoice, state, report, actor):
+            if reject(hub, invoice, report, actor):
                 counts["rejected"] += 1
         elif state in FINAL_FLOW_STATES:
-            rows, _ = client.search_invoices({"numeroFluxDepot": invoice.flow_number})
-            row = next((r for r in rows if r.get("numeroFacture") == invoice.number), None)
+            rows, _ = client.search_invoices(InvoiceSearch(flow_number=invoice.flow_number))
+            row = next((r for r in rows if r.number == invoice.number), None)
             if row is not None and integrate(hub, invoice, row, actor):
                 counts["integrated"] += 1
         else:
@@ -133,12 +129,12 @@ def follow_statuses(hub: Hub, client: ChorusClient, company: str, actor: str,
     oldest = min(aware(i.portal_status_at or checked) for i in tracked.values())
     since = aware(last) if last is not None else oldest
     day = (since.astimezone(PARIS) - timedelta(days=1)).date().isoformat()
-    for row in _all_pages(client, {"periodeDateHeureEtatCourantDu": day}):
-        invoice = tracked.get(int(row.get("identifiantFactureCPP") or 0))
-        status = str(row.get("statut") or "")
+    for row in _all_pages(client, InvoiceSearch(status_changed_since=day)):
+        invoice = tracked.get(row.portal_id or 0)
+        status = row.status
         if invoice is None or not status or status == invoice.portal_status:
             continue
-        comment = str(row.get("commentaireEtatCourant") or "")
+        comment = row.status_comment
         label = portal_label(status)
         if store.move(hub, invoice, State.INTEGRATED, actor,
                       Tr(f"Statut sur le portail : {label.fr}" + (f" ({comment})" if comment

@@ -67,20 +67,15 @@ def lookup(hub: Hub, client: ChorusClient, siret: str) -> Buyer:
     if known is not None:
         return known
     found = client.find_structure(siret)
-    if found is None or found.get("idStructureCPP") is None:
+    if found is None or found.id is None:
         buyer = Buyer(siret, False)
     else:
-        structure_id = int(found["idStructureCPP"])
-        details = client.consult_structure(structure_id)
-        flags = details.get("parametres") or {}
-        services = [{"id": s.get("idService"), "code": s.get("codeService"),
-                     "name": s.get("libelleService", ""), "active": bool(s.get("estActif")),
+        rules = client.structure_rules(found.id)
+        services = [{"id": s.id, "code": s.code, "name": s.name, "active": s.active,
                      "engagement_required": None}
-                    for s in client.structure_services(structure_id)]
-        buyer = Buyer(siret, True, str(found.get("designationStructure") or ""), structure_id,
-                      bool(flags.get("codeServiceDoitEtreRenseigne")),
-                      bool(flags.get("numeroEJDoitEtreRenseigne")),
-                      bool(flags.get("gestionNumeroEJOuCodeService")), services)
+                    for s in client.structure_services(found.id)]
+        buyer = Buyer(siret, True, found.name, found.id, rules.service_required,
+                      rules.engagement_required, rules.service_or_engagement, services)
     _store(hub, buyer)
     return buyer
 
@@ -91,8 +86,7 @@ def service_needs_engagement(hub: Hub, client: ChorusClient, buyer: Buyer, code:
     if service is None or buyer.structure_id is None or service.get("id") is None:
         return False
     if service.get("engagement_required") is None:
-        details = client.consult_service(buyer.structure_id, int(service["id"]))
-        service["engagement_required"] = bool((details.get("parametres") or {}).get(
-            "numeroEngagement"))
+        service["engagement_required"] = client.service_needs_engagement(
+            buyer.structure_id, int(service["id"]))
         _store(hub, buyer)
     return bool(service["engagement_required"])

@@ -29,6 +29,7 @@ from raccord.features.einvoicing.models import EInvoice
 from raccord.features.einvoicing.recipients import recipient_problems
 from raccord.features.einvoicing.states import State
 from raccord.interfaces.chorus.client import ONE_TRY, ChorusClient, ChorusRefusal, QuotaPaused
+from raccord.interfaces.chorus.results import InvoiceSearch, PortalInvoice
 from raccord.interfaces.chorus.settings import PARIS
 
 if TYPE_CHECKING:
@@ -154,14 +155,14 @@ def deposit(hub: Hub, invoice_id: int) -> str:
                 "fr": refusal.diagnosis.message.fr, "en": refusal.diagnosis.message.en}])
         except ServiceError as error:
             return _after_failure(attempt, error.diagnosis)
-    flow = str(answer.get("numeroFluxDepot") or "")
+    flow = answer.flow_number
     if not flow:
         return _uncertain(attempt, Tr("Réponse sans numéro de flux.",
                                       "Answer without a flow number."))
     store.move(hub, invoice, State.DEPOSITED, attempt.actor,
                Tr(f"Déposée : flux {flow}.", f"Deposited: flow {flow}."),
-               details={"numeroFluxDepot": flow, "dateDepot": answer.get("dateDepot")},
-               flow_number=flow, deposited_on=str(answer.get("dateDepot") or "")[:10],
+               details={"numeroFluxDepot": flow, "dateDepot": answer.deposited_on},
+               flow_number=flow, deposited_on=answer.deposited_on,
                flow_state=None)
     return "deposited"
 
@@ -201,11 +202,11 @@ def reconcile(hub: Hub, invoice_id: int) -> str:
         wait = max(attempt.retry_delay, error.diagnosis.retry_after or 0.0, 1.0)
         return _wait_reconcile(hub, invoice, error.diagnosis.message, wait)
     if found is not None:
-        flow = str(found.get("numeroFluxDepot") or "")
+        flow = found.flow_number
         store.move(hub, invoice, State.DEPOSITED, attempt.actor,
                    Tr(f"Retrouvée sur le portail : le dépôt avait abouti (flux {flow}).",
                       f"Found on the portal: the deposit had gone through (flow {flow})."),
-                   flow_number=flow, deposited_on=str(found.get("dateDepot") or "")[:10],
+                   flow_number=flow, deposited_on=found.deposited_on,
                    flow_state="IN_INTEGRE", waiting_reason=None)
         integrate(hub, attempt.refresh(), found, attempt.actor)
         return "found"
@@ -229,16 +230,15 @@ def _wait_reconcile(hub: Hub, invoice: EInvoice, why: Tr, wait: float) -> str:
     return "waiting"
 
 
-def find_on_portal(client: ChorusClient, invoice: EInvoice) -> dict[str, Any] | None:
+def find_on_portal(client: ChorusClient, invoice: EInvoice) -> PortalInvoice | None:
     """The integrated invoice with this number deposited since the try, if any."""
     started = aware(invoice.attempt_started_at or utcnow()).astimezone(PARIS)
     since = (started - timedelta(days=1)).date().isoformat()
-    rows, _ = client.search_invoices({"numeroFacture": invoice.number,
-                                      "periodeDateDepotDu": since}, per_page=50)
+    rows, _ = client.search_invoices(InvoiceSearch(invoice_number=invoice.number,
+                                                   deposited_since=since), per_page=50)
     for row in rows:
-        supplier = row.get("codeFournisseur")
-        if row.get("numeroFacture") == invoice.number and (
-                not supplier or supplier == invoice.seller_siret):
+        if row.number == invoice.number and (
+                not row.supplier_id or row.supplier_id == invoice.seller_siret):
             return row
     return None
 

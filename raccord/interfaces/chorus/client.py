@@ -21,6 +21,15 @@ from raccord.core.http import Outgoing, RetryPolicy
 from raccord.core.i18n import Tr
 from raccord.core.ratelimit import Ceiling, QuotaExhausted
 from raccord.core.settings_store import company_scope
+from raccord.interfaces.chorus.results import (
+    Deposit,
+    FlowReport,
+    InvoiceSearch,
+    PortalInvoice,
+    Service,
+    Structure,
+    StructureRules,
+)
 from raccord.interfaces.chorus.settings import PARIS, QUOTAS, space_of
 
 if TYPE_CHECKING:
@@ -319,52 +328,58 @@ class ChorusClient:
                          accept_codes=(OK_CODE, NO_RESULT_CODE))
         return list(data.get("listeStructures") or [])
 
-    def deposit_flow(self, content: bytes, file_name: str, syntax: str) -> dict[str, Any]:
+    def deposit_flow(self, content: bytes, file_name: str, syntax: str) -> Deposit:
         """`deposerFluxFacture`: never retried here, since the portal has no idempotency key
         (the caller reconciles an unknown outcome before any new try)."""
-        return self.call("factures/v1/deposer/flux", {
+        return Deposit.of(self.call("factures/v1/deposer/flux", {
             "fichierFlux": base64.b64encode(content).decode(), "nomFichier": file_name,
             "syntaxeFlux": syntax, "avecSignature": False},
-            retry=RetryPolicy(attempts=1, idempotent=False))
+            retry=RetryPolicy(attempts=1, idempotent=False)))
 
-    def flow_report(self, flow_number: str) -> dict[str, Any]:
-        return self.call("transverses/v1/consulterCRDetaille", {"numeroFluxDepot": flow_number})
+    def flow_report(self, flow_number: str) -> FlowReport:
+        return FlowReport.of(self.call("transverses/v1/consulterCRDetaille",
+                                       {"numeroFluxDepot": flow_number}))
 
-    def search_invoices(self, criteria: Mapping[str, Any], page: int = 1,
-                        per_page: int = 100) -> tuple[list[dict[str, Any]], int]:
+    def search_invoices(self, search: InvoiceSearch, page: int = 1,
+                        per_page: int = 100) -> tuple[list[PortalInvoice], int]:
         """`rechercher/fournisseur`: (invoices of that page, number of pages)."""
-        body = {**criteria, "rechercheFactureParFournisseur": {
+        body = {**search.criteria(), "rechercheFactureParFournisseur": {
             "nbResultatsParPage": per_page, "pageResultatDemandee": page,
             "triColonne": "IdentifiantFactureCPP", "triSens": "Croissant"}}
         data = self.call("factures/v1/rechercher/fournisseur", body,
                          accept_codes=(OK_CODE, NO_RESULT_CODE))
         pages = int((data.get("parametresRetour") or {}).get("pages") or 0)
-        return list(data.get("listeFactures") or []), pages
+        return [PortalInvoice.of(row) for row in data.get("listeFactures") or []], pages
 
-    def find_structure(self, siret: str) -> dict[str, Any] | None:
+    def find_structure(self, siret: str) -> Structure | None:
         data = self.call("structures/v1/rechercher", {
             "structure": {"identifiantStructure": siret, "typeIdentifiantStructure": "SIRET"},
             "restreindreStructuresPrivees": False},
             accept_codes=(OK_CODE, NO_RESULT_CODE))
         found = list(data.get("listeStructures") or [])
-        return found[0] if found else None
+        if not found:
+            return None
+        structure_id = found[0].get("idStructureCPP")
+        return Structure(int(structure_id) if structure_id is not None else None,
+                         str(found[0].get("designationStructure") or ""))
 
-    def consult_structure(self, structure_id: int) -> dict[str, Any]:
-        return self.call("structures/v1/consulter",
-                         {"idStructureCPP": structure_id, "codeLangue": "fr"})
+    def structure_rules(self, structure_id: int) -> StructureRules:
+        return StructureRules.of(self.call("structures/v1/consulter",
+                                           {"idStructureCPP": structure_id, "codeLangue": "fr"}))
 
-    def structure_services(self, structure_id: int) -> list[dict[str, Any]]:
+    def structure_services(self, structure_id: int) -> list[Service]:
         data = self.call("structures/v1/rechercher/services", {
             "idStructure": structure_id,
             "parametresRechercherServicesStructure": {"nbResultatsParPage": 10000}},
             accept_codes=(OK_CODE, NO_RESULT_CODE))
-        return list(data.get("listeServices") or [])
+        return [Service.of(row) for row in data.get("listeServices") or []]
 
-    def consult_service(self, structure_id: int, service_id: int) -> dict[str, Any]:
-        return self.call("structures/v1/consulter/service",
+    def service_needs_engagement(self, structure_id: int, service_id: int) -> bool:
+        """Whether invoices to this service must carry an engagement number."""
+        data = self.call("structures/v1/consulter/service",
                          {"idStructure": structure_id, "idService": service_id,
                           "codeLangue": "fr"})
-
+        return bool((data.get("parametres") or {}).get("numeroEngagement"))
 
 def _oauth_error(response: httpx.Response) -> str:
     body = _body_of(response)
