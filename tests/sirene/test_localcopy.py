@@ -16,8 +16,8 @@ from raccord.core.simulator import Simulator
 from raccord.features.sirene import importer
 from raccord.features.sirene.importer import Progress, building_state, current_copy, import_stock
 from raccord.features.sirene.lookup import Lookups, UnknownNumber, lookup
-from raccord.features.sirene.mapping import from_establishment
 from raccord.features.sirene.stockfiles import StockFileError
+from raccord.interfaces.sirene.mapping import from_establishment
 from raccord.interfaces.sirene.population import generate
 from raccord.interfaces.sirene.shapes import etablissement
 from raccord.interfaces.sirene.stock import StockFiles, write_stock_files

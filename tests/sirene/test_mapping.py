@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from raccord.core.identifiers import vat_number
-from raccord.features.sirene.addresses import postal_lines, street_line
-from raccord.features.sirene.mapping import from_establishment, from_unit
+from raccord.interfaces.sirene.addresses import postal_lines, street_line
+from raccord.interfaces.sirene.mapping import from_establishment, from_unit
 from raccord.interfaces.sirene.population import generate
 from raccord.interfaces.sirene.shapes import etablissement, unite_legale
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from raccord.core.models import aware, utcnow
 from raccord.features.sirene.models import SireneAnswer
+from raccord.interfaces.sirene.mapping import Filled
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -25,7 +26,7 @@ _last_purge = 0.0
 
 @dataclass(frozen=True)
 class Cached:
-    answer: dict[str, Any] | None  # None: INSEE said it does not know the number
+    answer: Filled | None  # None: INSEE said it does not know the number
     fetched_at: datetime
 
 
@@ -44,11 +45,18 @@ class AnswerCache:
                 return None
             age = utcnow() - aware(row.fetched_at)
             ttl = self.ttl if row.answer is not None else min(self.ttl, UNKNOWN_TTL)
-            return Cached(row.answer, row.fetched_at) if age < ttl else None
+            if age >= ttl:
+                return None
+            try:
+                answer = None if row.answer is None else Filled.from_record(row.answer)
+            except ValueError:
+                return None  # kept by an older version: asked again
+            return Cached(answer, row.fetched_at)
 
-    def put(self, key: str, answer: dict[str, Any] | None) -> None:
+    def put(self, key: str, filled: Filled | None) -> None:
         if self.ttl <= timedelta(0):
             return
+        answer = None if filled is None else filled.to_record()
         self._purge_now_and_then()
         for _ in range(2):  # another worker may insert the same key between get and add
             try:

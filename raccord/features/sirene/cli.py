@@ -34,9 +34,9 @@ from raccord.features.sirene.enrichments import file_encoding
 from raccord.features.sirene.importer import Progress as ImportProgress
 from raccord.features.sirene.importer import import_stock
 from raccord.features.sirene.lookup import SOURCE_LABELS, UnknownNumber, lookup
-from raccord.features.sirene.mapping import Filled
 from raccord.features.sirene.status import status_data
 from raccord.features.sirene.stockfiles import StockFileError
+from raccord.interfaces.sirene.mapping import Filled
 from raccord.toolkit.cli import err, fail, lang, open_hub, out
 
 app = typer.Typer(no_args_is_help=True,

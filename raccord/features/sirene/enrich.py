@@ -20,8 +20,8 @@ from raccord.core.diagnosis import Diagnosis, ServiceError
 from raccord.core.i18n import Tr
 from raccord.core.identifiers import IdentifierError, clean
 from raccord.features.sirene.lookup import Lookups, UnknownNumber
-from raccord.features.sirene.mapping import Filled
 from raccord.interfaces.sirene import client as sirene_client
+from raccord.interfaces.sirene.mapping import Filled
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub

@@ -12,9 +12,9 @@ from raccord.core.i18n import Tr
 from raccord.core.identifiers import Identifier
 from raccord.features.sirene.cache import AnswerCache
 from raccord.features.sirene.localcopy import LocalCopy
-from raccord.features.sirene.mapping import Filled, from_establishment, from_unit
 from raccord.features.sirene.numbers import parse_number
 from raccord.interfaces.sirene.client import SireneClient
+from raccord.interfaces.sirene.mapping import Filled, from_establishment, from_unit
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -83,7 +83,7 @@ class Lookups:
             if kept is not None:
                 if kept.answer is None:
                     raise _unknown(ident)
-                return self._filled(kept.answer, CACHE)
+                return _sourced(kept.answer, CACHE)
         return self._from_api(ident)
 
     def needs_api(self, raw: str, fresh: bool = False) -> bool:
@@ -152,7 +152,13 @@ class Lookups:
         self.cache.put(self._key(ident), answer)
         if answer is None:
             raise _unknown(ident)
-        return self._filled(answer, API)
+        answer.source = API
+        return answer
+
+
+def _sourced(filled: Filled, source: str) -> Filled:
+    filled.source = source
+    return filled
 
 
 def lookup(hub: Hub, raw: str, fresh: bool = False) -> Filled:

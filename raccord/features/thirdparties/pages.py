@@ -14,10 +14,10 @@ from pydantic import ValidationError
 
 from raccord.core.accounts import Account
 from raccord.core.i18n import Tr
-from raccord.features.sirene.mapping import Filled
 from raccord.features.thirdparties import service
 from raccord.features.thirdparties.models import KIND_LABELS, PartyKind
 from raccord.features.thirdparties.service import PartyData, PartyRefused
+from raccord.interfaces.sirene.mapping import Filled
 from raccord.toolkit.pages import (
     add_template_folder,
     check_csrf,

@@ -14,9 +14,9 @@ from raccord.core.i18n import Tr
 from raccord.core.identifiers import IdentifierError, vat_number
 from raccord.core.models import utcnow
 from raccord.features.sirene.lookup import Lookups
-from raccord.features.sirene.mapping import Filled
 from raccord.features.sirene.numbers import parse_number
 from raccord.features.thirdparties.models import PartyKind, ThirdParty
+from raccord.interfaces.sirene.mapping import Filled
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub

@@ -16,6 +16,7 @@ from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
 from raccord.core.http import RetryPolicy
 from raccord.core.i18n import Tr
 from raccord.core.ratelimit import Ceiling
+from raccord.interfaces.sirene.mapping import Filled, from_establishment, from_unit
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -141,22 +142,24 @@ class SireneClient:
             raise ServiceError(explain(Diagnosis(Problem.NOT_FOUND, Tr("", ""), 404)))
         return data
 
-    def siret(self, siret: str) -> dict[str, Any] | None:
-        """The establishment (`etablissement` object), or None when INSEE does not know it."""
+    def siret(self, siret: str) -> Filled | None:
+        """The establishment, or None when INSEE does not know it."""
         data = self._json(f"/siret/{siret}")
-        return None if data is None else data.get("etablissement")
+        found = None if data is None else data.get("etablissement")
+        return None if found is None else from_establishment(found)
 
-    def siren(self, siren: str) -> dict[str, Any] | None:
-        """The legal unit (`uniteLegale` object, with its periods), or None."""
+    def siren(self, siren: str) -> Filled | None:
+        """The legal unit alone (no address), or None."""
         data = self._json(f"/siren/{siren}")
-        return None if data is None else data.get("uniteLegale")
+        found = None if data is None else data.get("uniteLegale")
+        return None if found is None else from_unit(found)
 
-    def head_office(self, siren: str) -> dict[str, Any] | None:
+    def head_office(self, siren: str) -> Filled | None:
         """The head office establishment of a SIREN, in one call (a search on `/siret`)."""
         data = self._json("/siret", {"q": f"siren:{siren} AND etablissementSiege:true",
                                      "nombre": 1})
         found = (data or {}).get("etablissements") or []
-        return found[0] if found else None
+        return from_establishment(found[0]) if found else None
 
 
 def key_refused(error: ServiceError) -> Diagnosis:

@@ -1,5 +1,6 @@
 """From a SIRENE answer (API 3.11 shapes, or a local copy row rebuilt in those shapes) to the
-fields of a third party: name, trade name, postal address, identity, VAT, state."""
+fields of a third party: name, trade name, postal address, identity, VAT, state. `Filled` is
+what the SIRENE client hands the features: INSEE's field names stay in this folder."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from raccord.core.i18n import Tr
 from raccord.core.identifiers import vat_number
-from raccord.features.sirene.addresses import ND, postal_lines, shown
+from raccord.interfaces.sirene.addresses import ND, postal_lines, shown
 
 INDIVIDUAL = "1000"
 # Level III legal categories most often met (INSEE nomenclature), for display.
@@ -66,6 +67,21 @@ class Filled:
 
     def address_line(self, index: int) -> str:
         return self.address_lines[index] if index < len(self.address_lines) else ""
+
+    def to_record(self) -> dict[str, Any]:
+        """A JSON-able copy (for the answers cache); `from_record` reads it back."""
+        data = asdict(self)
+        data["notes"] = [{"fr": n.fr, "en": n.en} for n in self.notes]
+        return data
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> Filled:
+        """Raises ValueError for anything `to_record` did not write."""
+        try:
+            notes = [Tr(n["fr"], n["en"]) for n in data.get("notes") or []]
+            return cls(**{**data, "notes": notes})
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"not a kept SIRENE answer: {error}") from None
 
     def as_dict(self, lang: str = "fr") -> dict[str, Any]:
         data = asdict(self)
