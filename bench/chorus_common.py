@@ -180,7 +180,7 @@ def env_vars(env: Environment) -> dict[str, str]:
 
 def configure(hub: Any, box: SandboxProcess, ceiling: int, **settings: Any) -> None:
     """The DEMO company, the technical user, the sandbox CA and the CHORUS PRO values."""
-    from raccord.interfaces import chorus
+    from raccord.interfaces.chorus import sandbox as chorus
 
     if hub.accounts.get("raccord-bot") is None:
         hub.accounts.add_user("raccord-bot", "sandbox-bot-password", Role.OPERATOR,
@@ -188,13 +188,13 @@ def configure(hub: Any, box: SandboxProcess, ceiling: int, **settings: Any) -> N
     if hub.accounts.company(DEMO[0]) is None:
         hub.accounts.add_company(*DEMO)
     hub.trust.add(box.ca.ca_pem.read_bytes(), SYSTEM.login)
-    values = chorus.sandbox_values(box.chorus)
+    values = chorus.values(box.chorus)
     values.update(technical_user="raccord-bot", technical_password="sandbox-bot-password",
                   max_calls_per_second=ceiling, retry_delay_s=1, timeout_s=10,
                   reconcile_after_s=10, poll_interval_s=3600, startup_delay_s=3600)
     values.update(settings)
     hub.settings.set_many("chorus", values, SYSTEM)
-    hub.settings.set_many("chorus", chorus.sandbox_company_values(box.chorus), SYSTEM,
+    hub.settings.set_many("chorus", chorus.company_values(box.chorus), SYSTEM,
                           scope=company_scope(DEMO[0]))
 
 
