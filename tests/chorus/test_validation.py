@@ -30,37 +30,56 @@ def test_a_correct_invoice_has_no_problem() -> None:
     assert check_invoice(sample(), DEMO_SIRET) == []
 
 
+SUMS = ("/rsm:CrossIndustryInvoice[1]/rsm:SupplyChainTradeTransaction[1]/"
+        "ram:ApplicableHeaderTradeSettlement[1]/"
+        "ram:SpecifiedTradeSettlementHeaderMonetarySummation[1]")
+
+
 def with_totals(**totals: str) -> dict[str, Any]:
     base = {"line_total": "1383.33", "tax_basis": "1383.33", "tax_total": "273.33",
             "grand_total": "1656.66", "prepaid": "0", "due": "1656.66"}
     return {"totals": {**base, **totals}}
 
 
+# CHORUS PRO's own rules name the JSON field; the official ones the XPath of the Factur-X XML.
 BROKEN = [
     ({"number": "F" * 21}, "number (BT-1)", "CPRO-G1.05"),
     ({"number": "F#1"}, "number (BT-1)", "CPRO-G1.05"),
-    ({"type_code": "999"}, "type_code (BT-3)", "BR-CL-01"),
-    ({"currency": "EURO"}, "currency (BT-5)", "BR-CL-04"),
+    ({"number": "F#1"}, "/rsm:CrossIndustryInvoice[1]/rsm:ExchangedDocument[1]/ram:ID[1]",
+     "BR-FR-02_BT-1"),
+    ({"type_code": "999"}, "/rsm:CrossIndustryInvoice[1]/rsm:ExchangedDocument[1]/"
+                           "ram:TypeCode[1]", "FX-SCH-A-000555"),
+    ({"type_code": "999"}, "/rsm:CrossIndustryInvoice[1]/rsm:ExchangedDocument[1]/"
+                           "ram:TypeCode[1]", "BR-FR-04_BT-3"),
+    ({"currency": "EURO"}, "/rsm:CrossIndustryInvoice[1]/rsm:SupplyChainTradeTransaction[1]/"
+                           "ram:ApplicableHeaderTradeSettlement[1]/ram:InvoiceCurrencyCode[1]",
+     "FX-SCH-A-000595"),
     ({"business_process": "B2"}, "business_process (BT-23)", "CPRO-G1.02"),
-    ({"seller": {"name": "S", "siret": "732829320"}}, "seller.siret (BT-30)", "CPRO-SIRET"),
-    ({"seller": {"name": "S", "siret": "41816609600069"}}, "seller.siret (BT-30)",
-     "CPRO-SELLER"),
-    ({"buyer": {"name": "B", "siret": "1234"}}, "buyer.siret (BT-47)", "CPRO-SIRET"),
-    ({"buyer": {"name": "", "siret": "12345678200051"}}, "buyer.name (BT-44)", "BR-07"),
-    ({"lines": []}, "lines (BG-25)", "BR-16"),
+    ({"seller": {"name": "S", "siret": "732829320"}}, "seller.siret (BT-29)", "CPRO-SIRET"),
+    ({"seller": {"name": "S", "siret": "41816609600069", "vat_id": "FR44418166096"}},
+     "seller.siret (BT-29)", "CPRO-SELLER"),
+    ({"seller": {"name": "S", "address": {"country": "DE"}}}, "seller.vat_id (BT-31)",
+     "CPRO-UE-HORS-FRANCE"),
+    ({"seller": {"name": "S", "address": {"country": "CH"}}}, "seller.identifier (BT-29)",
+     "CPRO-HORS-UE"),
+    ({"buyer": {"name": "B", "siret": "1234"}}, "buyer.siret (BT-46)", "CPRO-SIRET"),
+    ({"buyer": {"name": "", "siret": "12345678200051"}}, "/rsm:CrossIndustryInvoice[1]/"
+     "rsm:SupplyChainTradeTransaction[1]/ram:ApplicableHeaderTradeAgreement[1]/"
+     "ram:BuyerTradeParty[1]/ram:Name[1]", "PEPPOL-EN16931-R008"),
+    ({"buyer": {"name": "", "siret": "12345678200051"}}, "/rsm:CrossIndustryInvoice[1]",
+     "BR-07"),
+    ({"lines": []}, "/rsm:CrossIndustryInvoice[1]", "BR-16"),
     ({"payment": {"means_code": ""}}, "payment.means_code (BT-81)", "CPRO-PAIEMENT"),
-    ({"payment": {"means_code": "30"}}, "payment.iban (BT-84)", "BR-61"),
+    ({"payment": {"means_code": "30"}}, "payment.iban (BT-84)", "CPRO-IBAN"),
     ({"payment": {"means_code": "30", "iban": "FR7630006000011234567890180"}},
      "payment.iban (BT-84)", "CPRO-IBAN"),
-    ({"type_code": "381"}, "payment.means_code (BT-81)", "CPRO-AVOIR"),
+    ({"type_code": "381", "preceding_invoice": "F-1", "preceding_invoice_date": "2026-11-01"},
+     "payment.means_code (BT-81)", "CPRO-AVOIR"),
     ({"purchase_order": "E" * 51}, "purchase_order (BT-13)", "CPRO-EJ-LENGTH"),
-    ({"due_date": None, "payment": {"means_code": "30", "terms": "",
-                                     "iban": "FR7630006000011234567890189"}},
-     "due_date (BT-9)", "BR-CO-25"),
-    (with_totals(line_total="1383.34"), "totals.line_total (BT-106)", "BR-CO-10"),
-    (with_totals(tax_total="273.00"), "totals.tax_total (BT-110)", "BR-CO-14"),
-    (with_totals(grand_total="1656.00"), "totals.grand_total (BT-112)", "BR-CO-15"),
-    (with_totals(due="1000.00"), "totals.due (BT-115)", "BR-CO-16"),
+    (with_totals(line_total="1383.34"), SUMS, "BR-CO-10"),
+    (with_totals(tax_total="273.00"), SUMS, "BR-CO-14"),
+    (with_totals(grand_total="1656.00"), SUMS, "BR-CO-15"),
+    (with_totals(due="1000.00"), SUMS, "BR-CO-16"),
 ]
 
 
@@ -69,28 +88,31 @@ def test_each_broken_rule_names_its_field_and_rule(change: dict[str, Any], field
                                                    rule: str) -> None:
     data = sample(**change)
     problems = check_invoice(data, DEMO_SIRET)
-    assert (field, rule) in {(p.field, p.rule) for p in problems}
+    assert any(p.rule == rule and p.field.startswith(field) for p in problems), problems
     for problem in problems:
         assert problem.message.fr and problem.message.en and problem.message.fr != \
             problem.message.en
 
 
+def test_payment_means_98_and_a_foreign_supplier_with_its_vat_number_are_accepted() -> None:
+    assert check_invoice(sample(payment={"means_code": "97"}), DEMO_SIRET) == []
+    german = sample(seller={"name": "Muster GmbH", "vat_id": "DE123456789",
+                            "electronic_address": "rechnung@muster.de",
+                            "address": {"line1": "Hauptstr. 1", "postcode": "10115",
+                                        "city": "Berlin", "country": "DE"}})
+    assert check_invoice(german, DEMO_SIRET) == []
+
+
 def test_line_and_vat_breakdown_rules() -> None:
-    lines = [{"id": "1", "name": "A", "quantity": "2", "net_price": "10", "net_amount": "25",
-              "vat_rate": "20"},
+    lines = [{"id": "1", "name": "A", "quantity": "2", "net_price": "10", "vat_rate": "20"},
              {"id": "2", "name": "B", "quantity": "1", "net_price": "5", "vat_category": "E",
               "vat_rate": "0"},
              {"id": "3", "name": "C", "quantity": "1", "net_price": "5", "vat_category": "S",
               "vat_rate": "0"}]
-    breakdown = [{"category": "S", "rate": "20", "taxable_amount": "20", "tax_amount": "4.50"},
+    breakdown = [{"category": "S", "rate": "20", "taxable_amount": "21", "tax_amount": "6.50"},
                  {"category": "E", "rate": "0", "taxable_amount": "5", "tax_amount": "0"}]
-    found = rules_of(sample(lines=lines, vat_breakdown=breakdown))
-    assert ("lines[1].net_amount (BT-131)", "RC-LINE-01") in found
-    assert ("lines[3].vat_rate (BT-152)", "BR-S-05") in found
-    assert ("vat_breakdown[1].taxable_amount (BT-116)", "BR-S-08") in found
-    assert ("vat_breakdown[1].tax_amount (BT-117)", "BR-CO-17") in found
-    assert ("vat_breakdown[2].exemption_reason (BT-120)", "BR-E-10") in found
-    assert ("vat_breakdown (BG-23)", "BR-S-01") in found  # no breakdown for S at 0 %
+    found = {p.rule for p in check_invoice(sample(lines=lines, vat_breakdown=breakdown))}
+    assert {"BR-S-05", "BR-S-08", "BR-CO-17", "BR-E-10"} <= found
 
 
 def test_recipient_rules_of_the_buyers_structure() -> None:
@@ -167,7 +189,7 @@ def test_structured_data_round_trips_with_every_amount(
     doc = documents.produce(data, fmt)
     read_doc, back = documents.read(doc.content, doc.file_name)
     assert read_doc.format is fmt
-    assert back.model_dump() == data.completed().model_dump()
+    assert back.model_dump() == data.canonical().model_dump()
     assert check_invoice(back, DEMO_SIRET) == []
 
 

@@ -11,9 +11,10 @@ from enum import StrEnum
 
 from facturx import generate_from_binary
 from lxml import etree
+from pydantic import ValidationError
 
 from raccord.core.i18n import Tr
-from raccord.features.einvoicing import cii, pdf, ubl
+from raccord.features.einvoicing import cii, cii_read, pdf, ubl, ubl_read
 from raccord.features.einvoicing.invoice import InvoiceData
 from raccord.interfaces.chorus.xsd import CII_NS, UBL_CREDIT_NOTE_NS, UBL_INVOICE_NS
 
@@ -75,7 +76,7 @@ def produce(data: InvoiceData, fmt: Format = Format.FACTURX) -> Document:
 
 def xml_root(xml: bytes) -> etree._Element:
     try:
-        return etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False,
+        return etree.fromstring(without_bom(xml), parser=etree.XMLParser(resolve_entities=False,
                                                             no_network=True))
     except etree.XMLSyntaxError as error:
         raise UnreadableFile(Tr(f"XML illisible : {error}.",
@@ -101,8 +102,18 @@ def embedded_xml(content: bytes) -> bytes:
         "CII XML, or the invoice's structured data."))
 
 
+BOM = b"\xef\xbb\xbf"
+
+
+def without_bom(content: bytes) -> bytes:
+    """The bytes without a UTF-8 byte-order mark (and the blanks before the XML)."""
+    stripped = content.lstrip()
+    return stripped[len(BOM):].lstrip() if stripped.startswith(BOM) else content
+
+
 def read(content: bytes, file_name: str = "") -> tuple[Document, InvoiceData]:
     """A ready e-invoice from the ERP, and the invoice it describes."""
+    content = without_bom(content)
     if content.startswith(b"%PDF"):
         xml, fmt = embedded_xml(content), Format.FACTURX
     elif content.lstrip()[:1] == b"<":
@@ -115,13 +126,13 @@ def read(content: bytes, file_name: str = "") -> tuple[Document, InvoiceData]:
     namespace = etree.QName(root).namespace
     try:
         if namespace == CII_NS:
-            data = cii.parse(root)
+            data = cii_read.parse(root)
             fmt = fmt or Format.CII
         elif namespace in (UBL_INVOICE_NS, UBL_CREDIT_NOTE_NS):
             if fmt is Format.FACTURX:
                 raise UnreadableFile(Tr("Le XML d'un Factur-X doit être un CII.",
                                         "A Factur-X's XML must be CII."))
-            data = ubl.parse(root)
+            data = ubl_read.parse(root)
             fmt = Format.UBL
         else:
             raise UnreadableFile(Tr(
@@ -129,7 +140,7 @@ def read(content: bytes, file_name: str = "") -> tuple[Document, InvoiceData]:
                 "UBL 2.1 ou CII.",
                 f"XML of an unknown kind ({etree.QName(root).localname}): expected a UBL 2.1 "
                 "or CII invoice."))
-    except (ValueError, IndexError, ArithmeticError) as error:
+    except (ValueError, IndexError, ArithmeticError, ValidationError) as error:
         raise UnreadableFile(Tr(
             f"Facture incomplète ou mal formée : {error}. Vérifiez-la contre le schéma.",
             f"Incomplete or malformed invoice: {error}. Check it against the schema.")) from None

@@ -18,7 +18,7 @@ from raccord.features.einvoicing.invoice import InvoiceData
 from raccord.features.einvoicing.models import EInvoice
 from raccord.features.einvoicing.recipients import recipient_problems
 from raccord.features.einvoicing.states import BEFORE_DEPOSIT, REPLACEABLE, State, label
-from raccord.features.einvoicing.validation import Problem, check_invoice, check_xml
+from raccord.features.einvoicing.validation import Problem, check_document, fatal
 from raccord.interfaces.chorus.client import ONE_TRY, ChorusClient
 
 if TYPE_CHECKING:
@@ -65,7 +65,9 @@ def receive(hub: Hub, company: str, actor: str, *, data: InvoiceData | None = No
                                    "Nothing to send: give an invoice."))
     except documents.UnreadableFile as error:
         raise IntakeRefused(error.message) from None
-    problems = check_xml(documents.xml_root(doc.xml)) + check_invoice(data, known.siret)
+    problems = fatal(check_document(documents.xml_root(doc.xml), data,
+                                    facturx=doc.format is Format.FACTURX,
+                                    company_siret=known.siret))
     invoice = _store(hub, company, actor, doc, data, source)
     if invoice.state != State.RECEIVED.value:
         return Receipt(invoice.id, invoice.number, invoice.state, invoice.errors, unchanged=True)

