@@ -75,7 +75,9 @@ def test_the_rest_api_takes_an_invoice_and_shows_its_history(chorus_hub: Hub) ->
     invalid = api.post("/api/v1/einvoicing/invoices?company=DEMO", headers=as_json,
                        content=sample("API-2", buyer_siret="123").model_dump_json())
     assert invalid.status_code == 422
-    assert invalid.json()["errors"][0]["field"] == "buyer.siret (BT-47)"
+    # The SIRET is the buyer's identifier (BT-46, scheme 0009); its SIREN the legal one (BT-47).
+    assert ("buyer.siret (BT-46)", "CPRO-SIRET") in {
+        (e["field"], e["rule"]) for e in invalid.json()["errors"]}
     pdf = documents.produce(sample("API-3"), documents.Format.FACTURX)
     uploaded = api.post("/api/v1/einvoicing/invoices/file?company=DEMO", headers=auth,
                         files={"file": (pdf.file_name, pdf.content, "application/pdf")})

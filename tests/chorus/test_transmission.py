@@ -83,15 +83,16 @@ def test_a_rejected_invoice_shows_the_portals_reason_and_is_resent_corrected(
     for key, value in chorus_hub.values("chorus", company_scope("DEMO")).items():
         chorus_hub.settings.set("chorus", key, value, SYSTEM, scope=company_scope("QUALIF"))
     # A seller the technical account may not deposit for: only the portal can tell.
+    # (With its VAT number: without one, EN 16931 refuses a standard-rated sale, BR-S-02.)
     wrong = sample("R-1", seller={"name": "Autre", "siret": "41816609600069",
-                                  "address": {"city": "Paris"}})
+                                  "vat_id": "FR16418166096", "address": {"city": "Paris"}})
     receipt = intake.receive(chorus_hub, "QUALIF", "erp", data=wrong)
     assert drain(chorus_hub) == {"R-1": "rejected"}
     rejected = store.get(chorus_hub, receipt.id)
     assert rejected is not None
     assert "n'est pas reference" in rejected.errors[0]["fr"]
     fixed = sample("R-1", seller={"name": "Qualif", "siret": "33254021516357",
-                                  "address": {"city": "Paris"}})
+                                  "vat_id": "FR04332540215", "address": {"city": "Paris"}})
     again = intake.receive(chorus_hub, "QUALIF", "erp", data=fixed)
     assert again.id == receipt.id and again.state == "queued"
     assert drain(chorus_hub) == {"R-1": "integrated"}

@@ -14,7 +14,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from raccord.core.i18n import Tr
-from raccord.features.einvoicing import cii, cii_read, pdf, ubl, ubl_read
+from raccord.features.einvoicing import cii, cii_read, pdf, pdfa, ubl, ubl_read
 from raccord.features.einvoicing.invoice import InvoiceData
 from raccord.interfaces.chorus.xsd import CII_NS, UBL_CREDIT_NOTE_NS, UBL_INVOICE_NS
 
@@ -71,7 +71,7 @@ def produce(data: InvoiceData, fmt: Format = Format.FACTURX) -> Document:
                       "title": f"{data.seller.name}: Invoice {data.number}",
                       "subject": f"Factur-X invoice {data.number} dated "
                                  f"{data.issue_date.isoformat()} issued by {data.seller.name}"})
-    return Document(fmt, content, xml, f"{stem}.pdf")
+    return Document(fmt, pdfa.finish(content, "Factur-X, Invoice"), xml, f"{stem}.pdf")
 
 
 def xml_root(xml: bytes) -> etree._Element:

@@ -46,7 +46,9 @@ def render(invoice: InvoiceData) -> bytes:
     data = invoice.completed()
     assert data.totals is not None
     out = io.BytesIO()
-    pdf = Canvas(out, pagesize=A4, invariant=True, pageCompression=1)
+    # The initial font is ours too: reportlab would otherwise declare a non-embedded Helvetica.
+    pdf = Canvas(out, pagesize=A4, invariant=True, pageCompression=1, initialFontName=FONT,
+                 initialFontSize=9)
     pdf.setTitle(f"{'Avoir' if data.credit_note else 'Facture'} {data.number}")
     pdf.setAuthor(data.seller.name)
     pdf.setSubject(f"Invoice {data.number} for {data.buyer.name}")

@@ -424,10 +424,13 @@ def _cii_facts(root: Any) -> Facts:
                          CII),
         cadre=_text(root, "rsm:ExchangedDocumentContext/"
                     "ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID", CII),
-        seller=_text(root, agreement + "ram:SellerTradeParty/ram:SpecifiedLegalOrganization/"
-                     "ram:ID", CII),
-        buyer=_text(root, agreement + "ram:BuyerTradeParty/ram:SpecifiedLegalOrganization/"
-                    "ram:ID", CII),
+        # The SIRET: the party identifier of scheme 0009 (BT-29/BT-46), else the legal one.
+        seller=_text(root, agreement + "ram:SellerTradeParty/ram:GlobalID[@schemeID='0009']",
+                     CII) or _text(root, agreement + "ram:SellerTradeParty/"
+                                   "ram:SpecifiedLegalOrganization/ram:ID", CII),
+        buyer=_text(root, agreement + "ram:BuyerTradeParty/ram:GlobalID[@schemeID='0009']",
+                    CII) or _text(root, agreement + "ram:BuyerTradeParty/"
+                                  "ram:SpecifiedLegalOrganization/ram:ID", CII),
         service_code=_text(root, agreement + "ram:BuyerReference", CII),
         engagement=_text(root, agreement + "ram:BuyerOrderReferencedDocument/"
                          "ram:IssuerAssignedID", CII),
@@ -449,6 +452,8 @@ def _cii_facts(root: Any) -> Facts:
 
 def _ubl_facts(root: Any) -> Facts:
     party = "cac:{}/cac:Party/cac:PartyLegalEntity/cbc:CompanyID"
+    # Where CHORUS PRO reads the supplier (PartyIdentification, docs §2.2.1), SIRET 0009.
+    siret = "cac:{}/cac:Party/cac:PartyIdentification/cbc:ID[@schemeID='0009']"
     total = "cac:LegalMonetaryTotal/cbc:"
     line_tag = "cac:CreditNoteLine" if "CreditNote" in root.tag else "cac:InvoiceLine"
     return Facts(
@@ -457,8 +462,10 @@ def _ubl_facts(root: Any) -> Facts:
         or _text(root, "cbc:CreditNoteTypeCode", UBL),
         issue_date=_text(root, "cbc:IssueDate", UBL),
         cadre=_text(root, "cbc:ProfileID", UBL),
-        seller=_text(root, party.format("AccountingSupplierParty"), UBL),
-        buyer=_text(root, party.format("AccountingCustomerParty"), UBL),
+        seller=_text(root, siret.format("AccountingSupplierParty"), UBL)
+        or _text(root, party.format("AccountingSupplierParty"), UBL),
+        buyer=_text(root, siret.format("AccountingCustomerParty"), UBL)
+        or _text(root, party.format("AccountingCustomerParty"), UBL),
         service_code=_text(root, "cbc:BuyerReference", UBL),
         engagement=_text(root, "cac:OrderReference/cbc:ID", UBL),
         payment_means=_text(root, "cac:PaymentMeans/cbc:PaymentMeansCode", UBL),
