@@ -294,6 +294,8 @@ class InvoiceData(Model):
         for line in d.lines:
             if line.vat_category == "O":
                 line.vat_rate = None
+            for ac in line.allowances_charges:  # a line's share the line's VAT
+                ac.vat_category, ac.vat_rate = "", None
         for vat in d.vat_breakdown:
             if vat.category == "O":
                 vat.rate = None
@@ -329,7 +331,7 @@ class InvoiceData(Model):
 
 
 EXEMPTIONS = {
-    "E": ("Exonération de TVA", "VATEX-FR-FRANCHISE"),
+    # E (exempt) has no default: the seller names the article of law that exempts it.
     "AE": ("Autoliquidation", "VATEX-EU-AE"),
     "K": ("Livraison intracommunautaire exonérée (article 262 ter I du CGI)", "VATEX-EU-IC"),
     "G": ("Exportation hors UE exonérée (article 262 I du CGI)", "VATEX-EU-G"),

@@ -100,6 +100,12 @@ def render(invoice: InvoiceData) -> bytes:
                                            f"{_money(vat.taxable_amount, data.currency)}")
         pdf.drawRightString(right, y, _money(vat.tax_amount, data.currency))
         y -= 5 * mm
+    for vat in data.vat_breakdown:
+        if vat.exemption_reason or vat.exemption_code:
+            wording = " ".join(filter(None, (vat.exemption_reason, f"({vat.exemption_code})"
+                                             if vat.exemption_code else "")))
+            pdf.drawString(left, y, f"TVA {vat.category} : {wording}"[:110])
+            y -= 5 * mm
     t = data.totals
     for label, value, bold in (("Total HT", t.tax_basis, False), ("TVA", t.tax_total, False),
                                ("Total TTC", t.grand_total, True),

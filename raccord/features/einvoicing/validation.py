@@ -115,10 +115,9 @@ CODE_LIST_RULES = (
     ("ram:SpecifiedTradeSettlementPaymentMeans[1]/ram:TypeCode", "BR-CL-16"),
     ("ram:ApplicableTradeTax[1]/ram:CategoryCode", "BR-CL-18"),
     ("ram:CategoryTradeTax[1]/ram:CategoryCode", "BR-CL-18"),
-    ("ram:ExemptionReasonCode", "BR-CL-22"), ("@unitCode", "BR-CL-23"),
-    ("@mimeCode", "BR-CL-24"), ("ram:URIID[1]/@schemeID", "BR-CL-25"),
-    ("@currencyID", "BR-CL-03"), ("@schemeID", "BR-CL-11"),
+    ("ram:ExemptionReasonCode", "BR-CL-22"),
 )
+ATTRIBUTE_RULES = {"@unitCode": "BR-CL-23", "@mimeCode": "BR-CL-24", "@currencyID": "BR-CL-03"}
 
 
 _vatex: set[str] = set()
@@ -139,6 +138,11 @@ def _known_vatex(root: Any, location: str) -> bool:
 def _code_list_rule(finding: schematron.Finding) -> str | None:
     if "is not allowed" not in finding.message or "Guideline" in finding.location:
         return None
+    named = re.search(r"Value of '([^']+)'", finding.message)
+    if named and named.group(1).startswith("@"):
+        if named.group(1) == "@schemeID":
+            return "BR-CL-25" if "URIID" in finding.location else "BR-CL-11"
+        return ATTRIBUTE_RULES.get(named.group(1))
     tail = re.sub(r"\[\d+\]$", "", finding.location)
     for suffix, rule in CODE_LIST_RULES:
         if re.sub(r"\[\d+\]", "", tail).endswith(re.sub(r"\[\d+\]", "", suffix)):
