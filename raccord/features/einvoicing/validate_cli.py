@@ -20,6 +20,7 @@ from raccord.features.einvoicing.documents import Format
 from raccord.features.einvoicing.invoice import InvoiceData
 from raccord.features.einvoicing.validation import Profile
 from raccord.features.einvoicing.verdict import Verdict, judge
+from raccord.toolkit.cli import lang
 
 COMMAND = "einvoice"
 app = typer.Typer(no_args_is_help=True,
@@ -27,8 +28,6 @@ app = typer.Typer(no_args_is_help=True,
 
 
 def _lang() -> str:
-    from raccord.cli import lang
-
     return lang()
 
 
