@@ -29,8 +29,9 @@ def test_a_rejected_transmission_is_corrected_and_sent_again(
     hub.accounts.add_company("QUALIF", "Fournisseur de qualification")
     for key, value in hub.values("chorus", company_scope("DEMO")).items():
         hub.settings.set("chorus", key, value, SYSTEM, scope=company_scope("QUALIF"))
+    # (With its VAT number: without one, EN 16931 refuses a standard-rated sale, BR-S-02.)
     wrong = sample("WEB-1", seller={"name": "Autre", "siret": "41816609600069",
-                                    "address": {"city": "Paris"}})
+                                    "vat_id": "FR16418166096", "address": {"city": "Paris"}})
     intake.receive(hub, "QUALIF", "erp", data=wrong)
 
     page.click("nav a[href='/transmissions']")
@@ -48,6 +49,7 @@ def test_a_rejected_transmission_is_corrected_and_sent_again(
     expect(page.locator("#errors")).to_contain_text("n'est pas reference dans notre systeme")
     fixed = tmp_path / "WEB-1.json"
     fixed.write_text(sample("WEB-1", seller={"name": "Qualif", "siret": "33254021516357",
+                                             "vat_id": "FR04332540215",
                                              "address": {"city": "Paris"}}).model_dump_json())
     page.set_input_files("#correct input[type=file]", str(fixed))
     page.click("#correct button[type=submit]")
