@@ -11,6 +11,7 @@ run (the target is p50 <= 50 ms)."""
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -57,18 +58,23 @@ def main() -> None:
     schematron.warm_up()
     warm_up_s = time.perf_counter() - started
     judge(files[0].content, files[0].file_name)
-    full, xsd = [], []
+    full, xsd, cpu = [], [], []
     invalid = 0
     for doc in files:
+        c0 = time.process_time()
         t0 = time.perf_counter()
         verdict = judge(doc.content, doc.file_name)
         t1 = time.perf_counter()
+        cpu.append((time.process_time() - c0) * 1000)
         check_xml(documents.xml_root(doc.content), facturx=False)
         t2 = time.perf_counter()
         full.append((t1 - t0) * 1000)
         xsd.append((t2 - t1) * 1000)
         invalid += not verdict.valid
-    print(f"stylesheets compiled in {warm_up_s:.2f} s; invalid verdicts: {invalid}")
+    # On a shared machine the wall time waits for a CPU; the CPU time says what one costs.
+    print(f"stylesheets compiled in {warm_up_s:.2f} s; invalid verdicts: {invalid}; "
+          f"CPU per invoice p50 {statistics.median(cpu):.1f} ms; load average "
+          f"{os.getloadavg()[0]:.1f}")
     p50, p99 = statistics.median(full), percentile(full, 0.99)
     ratio = p50 / statistics.median(xsd)
     print(f"invoices={count} per_invoice_ms_p50={p50:.1f} per_invoice_ms_p99={p99:.1f} "

@@ -155,7 +155,9 @@ def check_rules(root: Any, profile: Profile = Profile.CHORUS,
     """The official rule sets that apply to this document under `profile`."""
     cii = etree.QName(root).namespace == CII_NS
     problems = []
-    for finding in schematron.run(RuleSet.EN16931_CII if cii else RuleSet.EN16931_UBL, root):
+    prepared = schematron.Prepared(root)
+    for finding in schematron.run(RuleSet.EN16931_CII if cii else RuleSet.EN16931_UBL,
+                                  prepared):
         if cii and not facturx and finding.rule.startswith("FX-"):
             rule = _code_list_rule(finding)
             if rule is None or (rule == "BR-CL-22" and _known_vatex(root, finding.location)):
@@ -167,7 +169,7 @@ def check_rules(root: Any, profile: Profile = Profile.CHORUS,
     french_rules = profile is Profile.FR or (
         profile is Profile.CHORUS and _seller_country(root, cii) == "FR")
     if french_rules:
-        for finding in schematron.run(RuleSet.FR_CII if cii else RuleSet.FR_UBL, root):
+        for finding in schematron.run(RuleSet.FR_CII if cii else RuleSet.FR_UBL, prepared):
             if profile is Profile.CHORUS and finding.rule in SUPERSEDED_FOR_CHORUS:
                 continue
             problems.append(_official(finding))
