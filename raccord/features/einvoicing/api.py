@@ -21,12 +21,13 @@ from raccord.core.accounts import Account
 from raccord.core.hub import Hub
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.roles import Role
-from raccord.features.einvoicing import intake, store, views
+from raccord.features.einvoicing import intake, store, validate_api, views
 from raccord.features.einvoicing.documents import Format
 from raccord.features.einvoicing.invoice import InvoiceData
 from raccord.toolkit.api import get_hub, require_role
 
 router = APIRouter(prefix="/einvoicing", tags=["einvoicing"])
+router.include_router(validate_api.router)  # POST /einvoicing/validate
 reader = require_role(Role.READER)
 sender = require_role(Role.ADMINISTRATOR)
 MAX_UPLOAD = 10 * 1024 * 1024

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from raccord.core.accounts import Account
 from raccord.core.i18n import Tr
-from raccord.features.einvoicing import intake, store, views
+from raccord.features.einvoicing import intake, store, validate_page, views
 from raccord.features.einvoicing.invoice import InvoiceData
 from raccord.features.einvoicing.states import BEFORE_DEPOSIT, LABELS, REPLACEABLE, State
 from raccord.toolkit.pages import (
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 add_template_folder(Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
+router.include_router(validate_page.router)  # /einvoice/validate
 IN_PROGRESS = {State.QUEUED.value, State.DEPOSITING.value, State.UNCERTAIN.value,
                State.DEPOSITED.value}
 L = {
