@@ -135,13 +135,26 @@ def _known_vatex(root: Any, location: str) -> bool:
     return bool(found) and str(found[0].text or "").strip().upper() in _vatex
 
 
+def _scheme_rule(location: str) -> str:
+    """EN 16931's rule for a scheme identifier, after the element it qualifies."""
+    if "URIID" in location:
+        return "BR-CL-25"
+    if "ClassCode" in location:
+        return "BR-CL-13"
+    if "GlobalID" in location:
+        if "SpecifiedTradeProduct" in location:
+            return "BR-CL-21"
+        return "BR-CL-26" if "ShipToTradeParty" in location else "BR-CL-10"
+    return "BR-CL-11"
+
+
 def _code_list_rule(finding: schematron.Finding) -> str | None:
     if "is not allowed" not in finding.message or "Guideline" in finding.location:
         return None
     named = re.search(r"Value of '([^']+)'", finding.message)
     if named and named.group(1).startswith("@"):
         if named.group(1) == "@schemeID":
-            return "BR-CL-25" if "URIID" in finding.location else "BR-CL-11"
+            return _scheme_rule(finding.location)
         return ATTRIBUTE_RULES.get(named.group(1))
     tail = re.sub(r"\[\d+\]$", "", finding.location)
     for suffix, rule in CODE_LIST_RULES:
