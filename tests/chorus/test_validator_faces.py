@@ -59,3 +59,18 @@ def test_an_accountant_drops_a_file_reads_the_verdict_and_sends_it(
     page.click("#send button[type=submit]")
     expect(page.locator("#state")).to_have_attribute("data-state", "queued")
     assert drain(chorus_hub)["V-2"] == "integrated"
+
+
+def test_the_legal_payment_mentions_come_from_the_companys_settings(chorus_hub: Hub) -> None:
+    from raccord.core.settings_store import SYSTEM, company_scope
+    from raccord.features.einvoicing import intake, store
+
+    chorus_hub.settings.set("chorus", "late_payment_penalties",
+                            "Pénalités : 10 % l'an dès le lendemain de l'échéance.", SYSTEM,
+                            scope=company_scope("DEMO"))
+    receipt = intake.receive(chorus_hub, "DEMO", "erp", data=sample("M-1"))
+    invoice = store.get(chorus_hub, receipt.id)
+    assert invoice is not None and receipt.state == "queued"
+    _, xml = __import__("facturx").get_xml_from_pdf(invoice.content, check_xsd=False)
+    assert "Pénalités : 10 % l'an".encode() in xml
+    assert "40 €".encode() in xml  # the one left empty keeps its lawful default

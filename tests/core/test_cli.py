@@ -163,7 +163,8 @@ def test_export_then_import_reproduces_an_installation(
     assert [(c.code, c.name, c.siret) for c in target.accounts.companies()] == [
         ("ACME", "Acme SAS", "73282932000074"), ("BETA", "Beta SARL", None)]
     assert secretless(target, "chorus", "company:ACME") == {
-        "cpro_login": "TECH_1_acme@cpro.fr", "piste_client_id": ""}
+        "cpro_login": "TECH_1_acme@cpro.fr", "piste_client_id": "",
+        "late_payment_penalties": "", "recovery_indemnity": "", "early_payment_discount": ""}
     assert [c.fingerprint for c in target.trust.list()] == [
         c.fingerprint for c in source.trust.list()]
     # Importing again changes nothing.

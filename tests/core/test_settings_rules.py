@@ -272,7 +272,8 @@ def test_each_company_keeps_its_own_chorus_credentials(storage_hub: Hub) -> None
     assert hub.values("chorus", company_scope("ACME"))["cpro_password"] == "acme-password"
     assert hub.values("chorus", company_scope("BETA")) == {
         "cpro_login": "TECH_1_beta@cpro.fr", "cpro_password": "", "piste_client_id": "",
-        "piste_client_secret": ""}
+        "piste_client_secret": "", "late_payment_penalties": "", "recovery_indemnity": "",
+        "early_payment_discount": ""}
     # Company values live beside the interface's own, which they do not touch.
     assert hub.values("chorus")["piste_client_id"] == ""
     [entry] = [e for e in audit(hub) if e.key == "cpro_password"]

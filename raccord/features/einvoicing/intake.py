@@ -11,10 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from raccord.core.diagnosis import ServiceError
 from raccord.core.i18n import Tr
 from raccord.core.models import utcnow
+from raccord.core.settings_store import company_scope
 from raccord.features.einvoicing import documents, store
 from raccord.features.einvoicing.dispatch import DEPOSIT_JOB, wake
 from raccord.features.einvoicing.documents import Document, Format
-from raccord.features.einvoicing.invoice import InvoiceData
+from raccord.features.einvoicing.invoice import InvoiceData, LegalMentions
 from raccord.features.einvoicing.models import EInvoice
 from raccord.features.einvoicing.recipients import recipient_problems
 from raccord.features.einvoicing.states import BEFORE_DEPOSIT, REPLACEABLE, State, label
@@ -56,6 +57,7 @@ def receive(hub: Hub, company: str, actor: str, *, data: InvoiceData | None = No
                                f"Unknown company '{company}': create it first."), 404)
     try:
         if data is not None:
+            data = with_company_mentions(hub, company, data)
             doc, source = documents.produce(data, fmt), "json"
         elif content is not None:
             doc, data = documents.read(content, file_name)
@@ -72,6 +74,20 @@ def receive(hub: Hub, company: str, actor: str, *, data: InvoiceData | None = No
     if invoice.state != State.RECEIVED.value:
         return Receipt(invoice.id, invoice.number, invoice.state, invoice.errors, unchanged=True)
     return _validate_and_queue(hub, invoice, data, problems, actor)
+
+
+def with_company_mentions(hub: Hub, company: str, data: InvoiceData) -> InvoiceData:
+    """The legal payment mentions from the company's settings when the ERP sent none (each one
+    left empty there keeps its lawful default)."""
+    if "legal_mentions" in data.model_fields_set:
+        return data
+    values = hub.values("chorus", company_scope(company))
+    defaults = LegalMentions()
+    mentions = LegalMentions(
+        penalties=values.get("late_payment_penalties") or defaults.penalties,
+        recovery_indemnity=values.get("recovery_indemnity") or defaults.recovery_indemnity,
+        discount=values.get("early_payment_discount") or defaults.discount)
+    return data.model_copy(update={"legal_mentions": mentions})
 
 
 def _store(hub: Hub, company: str, actor: str, doc: Document, data: InvoiceData,

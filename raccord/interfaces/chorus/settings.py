@@ -145,6 +145,23 @@ SCHEMA = InterfaceSchema(
                                     "Company's own PISTE client ID"), Kind.STR),
         Field("piste_client_secret", Tr("Client Secret PISTE propre à la société",
                                         "Company's own PISTE client secret"), Kind.SECRET),
+        # The payment mentions French law requires on every B2B invoice (BR-FR-05), written
+        # as notes PMD, PMT and AAB; empty, the lawful defaults are written.
+        Field("late_payment_penalties", Tr("Mention des pénalités de retard",
+                                           "Late payment penalties mention"), Kind.STR,
+              advanced=True, help=Tr(
+                  "Vide : « pénalités au taux de trois fois le taux d'intérêt légal » "
+                  "(article L441-10 du Code de commerce).",
+                  "Empty: \"penalties at three times the legal interest rate\" (French "
+                  "Commercial Code L441-10).")),
+        Field("recovery_indemnity", Tr("Mention de l'indemnité forfaitaire de recouvrement",
+                                       "Fixed recovery indemnity mention"), Kind.STR,
+              advanced=True, help=Tr("Vide : indemnité de 40 € (article D441-5).",
+                                     "Empty: a 40 € indemnity (article D441-5).")),
+        Field("early_payment_discount", Tr("Mention de l'escompte pour paiement anticipé",
+                                           "Early payment discount mention"), Kind.STR,
+              advanced=True, help=Tr("Vide : « Pas d'escompte pour paiement anticipé ».",
+                                     "Empty: \"no discount for early payment\".")),
     ),
     notes=(Tr("Quotas du portail : espace de test 5 requêtes/s et 50 000/jour ; production 20 "
               "requêtes/s et 1 000 000/jour. Au-delà, la transmission est bloquée.",
