@@ -247,3 +247,8 @@ def test_the_cli_validates_every_file_and_builds_what_it_would_deposit(tmp_path:
     assert "BR-05" in {p["rule"] for p in verdicts[1]["problems"]}
     ok = runner.invoke(validate_cli.app, ["validate", str(built)])
     assert ok.exit_code == 0
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(sample(currency="XXY").model_dump_json())
+    refused = runner.invoke(validate_cli.app, ["build", str(wrong), "--format", "facturx",
+                                               "--output", str(tmp_path / "wrong.pdf")])
+    assert refused.exit_code == 1 and (tmp_path / "wrong.pdf").exists()

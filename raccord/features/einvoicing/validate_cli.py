@@ -80,7 +80,8 @@ def _show(verdict: Verdict, lang: str) -> None:
 def build(invoice: Annotated[Path, typer.Argument(help="The invoice as structured JSON")],
           fmt: Annotated[Format, typer.Option("--format", help="facturx, ubl or cii")],
           output: Annotated[Path, typer.Option("--output", help="Where to write it")]) -> None:
-    """Write the e-invoice raccord would deposit for this JSON, without sending it."""
+    """Write the e-invoice raccord would deposit for this JSON, without sending it; exit 1 (the
+    file still written) when the rules raccord applies before a deposit refuse it."""
     lang = _lang()
     try:
         data = InvoiceData.model_validate(json.loads(invoice.read_text(encoding="utf-8-sig")))
@@ -94,6 +95,13 @@ def build(invoice: Annotated[Path, typer.Argument(help="The invoice as structure
     output.write_bytes(doc.content)
     _print(str(Tr(f"{output} écrit ({doc.syntax}, {len(doc.content)} octets).",
                   f"{output} written ({doc.syntax}, {len(doc.content)} bytes).")(lang)))
+    verdict = judge(doc.content, str(output))
+    if not verdict.valid:
+        typer.echo(Tr("raccord ne la déposerait pas :", "raccord would not deposit it:")(lang),
+                   err=True)
+        for p in verdict.problems:
+            typer.echo(f"  [{p.rule}] {p.flag} {p.field}: {p.message(lang)}", err=True)
+        raise typer.Exit(1)
 
 
 def _fail(message: Tr, lang: str) -> None:
