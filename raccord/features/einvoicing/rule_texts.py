@@ -161,11 +161,66 @@ FRENCH = {
 }
 
 
+CATEGORIES = {
+    "S": "taux normal (S)", "Z": "taux zéro (Z)", "E": "exonération (E)",
+    "AE": "autoliquidation (AE)", "K": "livraison intracommunautaire (K)",
+    "G": "exportation hors UE (G)", "O": "hors du champ de la TVA (O)",
+    "L": "IGIC des Canaries (L)", "M": "IPSI de Ceuta et Melilla (M)",
+    "B": "TVA en paiement scindé (B)", "IC": "livraison intracommunautaire (K)",
+    "AF": "IGIC des Canaries (L)", "AG": "IPSI de Ceuta et Melilla (M)",
+}
+# What the rules of one VAT category say, rule by rule (EN 16931 numbers them alike).
+CATEGORY_RULES = {
+    "01": "une facture dont une ligne, une remise ou des frais relèvent de la catégorie {c} "
+          "doit avoir une ventilation de TVA de cette catégorie (BG-23).",
+    "02": "une ligne en catégorie {c} demande le numéro de TVA du vendeur (BT-31), son "
+          "identifiant fiscal (BT-32) ou celui de son représentant fiscal (BT-63)"
+          "{buyer}.",
+    "03": "une remise du document en catégorie {c} demande le numéro de TVA du vendeur "
+          "(BT-31), son identifiant fiscal (BT-32) ou celui de son représentant fiscal (BT-63)"
+          "{buyer}.",
+    "04": "des frais du document en catégorie {c} demandent le numéro de TVA du vendeur "
+          "(BT-31), son identifiant fiscal (BT-32) ou celui de son représentant fiscal (BT-63)"
+          "{buyer}.",
+    "05": "le taux de TVA d'une ligne en catégorie {c} (BT-152) n'est pas celui que cette "
+          "catégorie impose.",
+    "06": "le taux de TVA d'une remise du document en catégorie {c} (BT-96) n'est pas celui "
+          "que cette catégorie impose.",
+    "07": "le taux de TVA de frais du document en catégorie {c} (BT-103) n'est pas celui que "
+          "cette catégorie impose.",
+    "08": "la base d'imposition de la catégorie {c} (BT-116) doit être égale à la somme des "
+          "montants nets des lignes de cette catégorie et de ce taux, moins les remises et "
+          "plus les frais du document correspondants.",
+    "09": "le montant de TVA de la catégorie {c} (BT-117) n'est pas celui que la base et le "
+          "taux donnent.",
+    "10": "la ventilation de la catégorie {c} n'a pas le motif d'exonération (BT-120, BT-121) "
+          "attendu.",
+}
+
+
+def _category_rule(rule: str) -> str | None:
+    parts = rule.split("-")
+    if len(parts) != 3 or parts[0] != "BR" or parts[1] not in CATEGORIES:
+        return None
+    template = CATEGORY_RULES.get(parts[2])
+    if template is None or (parts[1] == "O" and parts[2] in ("02", "03", "04")):
+        # (outside the scope of VAT, rules 02 to 04 forbid VAT numbers instead)
+        return None
+    buyer = (", et le numéro de TVA de l'acheteur (BT-48) ou son identifiant légal (BT-47)"
+             if parts[1] in ("AE", "K", "IC") else "")
+    text = template.format(c=CATEGORIES[parts[1]], buyer=buyer)
+    return text[0].upper() + text[1:]
+
+
 def french(rule: str, official: str) -> str:
     """The French wording of an official rule's message."""
     if rule.startswith("BR-FR"):
         return official  # written in French by its authors
-    text = FRENCH.get(rule)
+    text = FRENCH.get(rule) or _category_rule(rule)
+    if text is None and rule.startswith("BR-DEC-"):
+        text = "Ce montant a au plus deux décimales."
+    if text is None and rule.startswith("BR-CL-"):
+        text = "Ce code n'appartient pas à la liste de codes qu'EN 16931 impose."
     if text:
         return f"[{rule}] {text}"
     return f"Règle {rule} non respectée (texte officiel en anglais) : {official}"
