@@ -252,3 +252,23 @@ def test_the_cli_validates_every_file_and_builds_what_it_would_deposit(tmp_path:
     refused = runner.invoke(validate_cli.app, ["build", str(wrong), "--format", "facturx",
                                                "--output", str(tmp_path / "wrong.pdf")])
     assert refused.exit_code == 1 and (tmp_path / "wrong.pdf").exists()
+
+
+@pytest.mark.parametrize("fmt", XML_FORMATS)
+def test_references_dates_and_currencies_are_written_where_each_syntax_wants_them(
+        fmt: Format) -> None:
+    for type_code, extra in (("380", {"tax_currency": "USD", "totals": None}),
+                             ("381", {"tax_currency": "EUR", "payment": {}})):
+        data = sample(type_code=type_code, project="PRJ-1", tender="AO-2026-1",
+                      contract="M-12", tax_point_date="2026-11-20", sales_order="SO-1",
+                      preceding_invoice="F-1", preceding_invoice_date="2026-11-01", **extra)
+        if data.totals is None:
+            done = data.completed()
+            assert done.totals is not None
+            data = done.model_copy(update={"totals": done.totals.model_copy(
+                update={"tax_total_accounting": Decimal("300.00")})})
+        assert official(data, fmt, Profile.EN16931) == set(), type_code
+        doc = documents.produce(data, fmt)
+        _, back = documents.read(doc.content, doc.file_name)
+        assert (back.project, back.tender, back.contract, back.tax_point_date) == (
+            "PRJ-1", "AO-2026-1", "M-12", data.tax_point_date)

@@ -30,6 +30,9 @@ UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
 QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
 NS = {"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT}
 EN16931 = "urn:cen.eu:en16931:2017"
+# BT-8 holds a UNTDID 2005 code (3, 35, 432); CII writes its UNTDID 2475 twin (5, 29, 72).
+TAX_POINT_TO_CII = {"3": "5", "35": "29", "432": "72"}
+TAX_POINT_FROM_CII = {v: k for k, v in TAX_POINT_TO_CII.items()}
 
 _el = element_maker(NS)
 
@@ -243,7 +246,8 @@ def _settlement(transaction: Any, data: InvoiceData) -> None:
     pay = data.payment
     _opt(settlement, "ram:CreditorReferenceID", pay.creditor_id)
     _opt(settlement, "ram:PaymentReference", pay.remittance)
-    _opt(settlement, "ram:TaxCurrencyCode", data.tax_currency)
+    if data.tax_currency != data.currency:  # CII's BR-53 wants a different one, or none
+        _opt(settlement, "ram:TaxCurrencyCode", data.tax_currency)
     _el(settlement, "ram:InvoiceCurrencyCode", data.currency)
     if data.payee is not None:
         payee = _el(settlement, "ram:PayeeTradeParty")
@@ -280,7 +284,8 @@ def _settlement(transaction: Any, data: InvoiceData) -> None:
         _opt(tax, "ram:ExemptionReasonCode", vat.exemption_code)
         if data.tax_point_date:
             _date(tax, "ram:TaxPointDate", data.tax_point_date, "udt:DateString")
-        _opt(tax, "ram:DueDateTypeCode", data.tax_point_code)
+        _opt(tax, "ram:DueDateTypeCode",
+             TAX_POINT_TO_CII.get(data.tax_point_code, data.tax_point_code))
         if vat.rate is not None and vat.category != "O":
             _el(tax, "ram:RateApplicablePercent", number(vat.rate))
     _period(settlement, data.period)
@@ -301,7 +306,8 @@ def _settlement(transaction: Any, data: InvoiceData) -> None:
         _el(sums, "ram:AllowanceTotalAmount", amount(t.allowances))
     _el(sums, "ram:TaxBasisTotalAmount", amount(t.tax_basis))
     _el(sums, "ram:TaxTotalAmount", amount(t.tax_total), currencyID=data.currency)
-    if data.tax_currency and t.tax_total_accounting is not None:
+    if data.tax_currency and data.tax_currency != data.currency and \
+            t.tax_total_accounting is not None:
         _el(sums, "ram:TaxTotalAmount", amount(t.tax_total_accounting),
             currencyID=data.tax_currency)
     if t.rounding is not None:

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from raccord.features.einvoicing.cii import NS
+from raccord.features.einvoicing.cii import NS, TAX_POINT_FROM_CII
 from raccord.features.einvoicing.invoice import (
     Address,
     AllowanceCharge,
@@ -143,6 +143,18 @@ def _delivery(node: Any | None) -> Delivery | None:
     return None if found.empty() else found
 
 
+def _accounting_tax(settlement: Any, currency: str, tax_currency: str) -> Decimal | None:
+    """BT-111: the VAT total in the accounting currency (the second one when both are the
+    invoice's currency, or the same amount when written once)."""
+    if not tax_currency or settlement is None:
+        return None
+    found = settlement.xpath("ram:SpecifiedTradeSettlementHeaderMonetarySummation/"
+                             f"ram:TaxTotalAmount[@currencyID='{tax_currency}']", namespaces=NS)
+    if tax_currency == currency:
+        found = found[1:] or found
+    return r.number(found[0]) if found else None
+
+
 def parse(root: Any) -> InvoiceData:
     """The invoice a CII document describes."""
     tx = "rsm:SupplyChainTradeTransaction/"
@@ -170,8 +182,8 @@ def parse(root: Any) -> InvoiceData:
         issue_date=_day(root, "rsm:ExchangedDocument/ram:IssueDateTime") or date.min,
         due_date=_day(settlement, "ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime"),
         tax_point_date=_day(first_tax, "ram:TaxPointDate") if first_tax is not None else None,
-        tax_point_code=r.text(first_tax, "ram:DueDateTypeCode") if first_tax is not None
-        else "",
+        tax_point_code=TAX_POINT_FROM_CII.get(code := r.text(first_tax, "ram:DueDateTypeCode"),
+                                              code) if first_tax is not None else "",
         currency=currency, tax_currency=tax_currency,
         business_process=r.text(root, "rsm:ExchangedDocumentContext/"
                                 "ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID"),
@@ -228,9 +240,7 @@ def parse(root: Any) -> InvoiceData:
             tax_basis=r.dec(settlement, s + "TaxBasisTotalAmount") or Decimal(0),
             tax_total=r.dec(settlement, s + f"TaxTotalAmount[@currencyID='{currency}']")
             or Decimal(0),
-            tax_total_accounting=r.dec(settlement,
-                                       s + f"TaxTotalAmount[@currencyID='{tax_currency}']")
-            if tax_currency and tax_currency != currency else None,
+            tax_total_accounting=_accounting_tax(settlement, currency, tax_currency),
             rounding=r.dec(settlement, s + "RoundingAmount"),
             grand_total=r.dec(settlement, s + "GrandTotalAmount") or Decimal(0),
             prepaid=r.dec(settlement, s + "TotalPrepaidAmount") or Decimal(0),

@@ -56,10 +56,12 @@ def build(invoice: InvoiceData) -> bytes:
     _el(root, "cbc:IssueDate", data.issue_date.isoformat())
     if data.due_date and not credit:
         _el(root, "cbc:DueDate", data.due_date.isoformat())
+    if data.tax_point_date and credit:  # before the type code in a credit note
+        _el(root, "cbc:TaxPointDate", data.tax_point_date.isoformat())
     _el(root, "cbc:CreditNoteTypeCode" if credit else "cbc:InvoiceTypeCode", data.type_code)
     for note in data.all_notes():
         _el(root, "cbc:Note", f"#{note.subject}#{note.text}" if note.subject else note.text)
-    if data.tax_point_date:
+    if data.tax_point_date and not credit:
         _el(root, "cbc:TaxPointDate", data.tax_point_date.isoformat())
     _el(root, "cbc:DocumentCurrencyCode", data.currency)
     _opt(root, "cbc:TaxCurrencyCode", data.tax_currency)
@@ -79,18 +81,17 @@ def build(invoice: InvoiceData) -> bytes:
         _el(_el(root, "cac:DespatchDocumentReference"), "cbc:ID", data.despatch_advice)
     if data.receiving_advice:
         _el(_el(root, "cac:ReceiptDocumentReference"), "cbc:ID", data.receiving_advice)
-    if credit:
+    if credit:  # a credit note orders them contract, additional (project), originator
         _contract(root, data)
+        if data.project:  # no ProjectReference in a UBL 2.1 credit note: the binding's way
+            ref = _el(root, "cac:AdditionalDocumentReference")
+            _el(ref, "cbc:ID", data.project)
+            _el(ref, "cbc:DocumentTypeCode", "50")
         _tender(root, data)
     else:
         _tender(root, data)
         _contract(root, data)
-    if data.project:
-        if credit:  # no ProjectReference in a UBL 2.1 credit note: the binding's way
-            ref = _el(root, "cac:AdditionalDocumentReference")
-            _el(ref, "cbc:ID", data.project)
-            _el(ref, "cbc:DocumentTypeCode", "50")
-        else:
+        if data.project:
             _el(_el(root, "cac:ProjectReference"), "cbc:ID", data.project)
     _party(_el(root, "cac:AccountingSupplierParty"), data.seller, seller=True,
            creditor_id=data.payment.creditor_id)
@@ -274,7 +275,8 @@ def _taxes(root: Any, data: InvoiceData, cur: dict[str, str]) -> None:
         _el(sub, "cbc:TaxAmount", amount(vat.tax_amount), **cur)
         _category(sub, "cac:TaxCategory", vat.category, vat.rate, vat.exemption_reason,
                   vat.exemption_code)
-    if data.tax_currency and data.totals.tax_total_accounting is not None:
+    if data.tax_currency and data.totals.tax_total_accounting is not None and \
+            data.tax_currency != data.currency:
         _el(_el(root, "cac:TaxTotal"), "cbc:TaxAmount", amount(data.totals.tax_total_accounting),
             currencyID=data.tax_currency)
 

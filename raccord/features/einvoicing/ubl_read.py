@@ -221,9 +221,12 @@ def parse(root: Any) -> InvoiceData:
             tax_basis=r.dec(root, t + "cbc:TaxExclusiveAmount") or Decimal(0),
             tax_total=r.dec(root, f"cac:TaxTotal/cbc:TaxAmount[@currencyID='{currency}']")
             or Decimal(0),
-            tax_total_accounting=r.dec(
-                root, f"cac:TaxTotal/cbc:TaxAmount[@currencyID='{tax_currency}']")
-            if tax_currency and tax_currency != currency else None,
+            tax_total_accounting=((r.dec(root, f"cac:TaxTotal[not(cac:TaxSubtotal)]/"
+                                               f"cbc:TaxAmount[@currencyID='{tax_currency}']")
+                                   or r.dec(root, "cac:TaxTotal/cbc:TaxAmount"))
+                                  if tax_currency == currency else r.dec(
+                                      root, f"cac:TaxTotal/cbc:TaxAmount[@currencyID="
+                                            f"'{tax_currency}']")) if tax_currency else None,
             grand_total=r.dec(root, t + "cbc:TaxInclusiveAmount") or Decimal(0),
             prepaid=r.dec(root, t + "cbc:PrepaidAmount") or Decimal(0),
             rounding=r.dec(root, t + "cbc:PayableRoundingAmount"),

@@ -148,6 +148,21 @@ def _scheme_rule(location: str) -> str:
     return "BR-CL-11"
 
 
+# EN 16931 1.3.16's VAT categories (BR-CL-17, BR-CL-18), B (split payment) included, which
+# Factur-X's code database leaves out.
+VAT_CATEGORIES = {"AE", "L", "M", "E", "S", "Z", "G", "O", "K", "B"}
+
+
+def _in_en16931_list(rule: str, root: Any, location: str) -> bool:
+    """A value Factur-X's code database refuses but EN 16931's own list accepts."""
+    if rule == "BR-CL-22":
+        return _known_vatex(root, location)
+    if rule == "BR-CL-18":
+        found = root.xpath(location, namespaces={"rsm": CII_NS, "ram": schematron.RAM})
+        return bool(found) and str(found[0].text or "").strip() in VAT_CATEGORIES
+    return False
+
+
 def _code_list_rule(finding: schematron.Finding) -> str | None:
     if "is not allowed" not in finding.message or "Guideline" in finding.location:
         return None
@@ -173,7 +188,7 @@ def check_rules(root: Any, profile: Profile = Profile.CHORUS,
                                   prepared):
         if cii and not facturx and finding.rule.startswith("FX-"):
             rule = _code_list_rule(finding)
-            if rule is None or (rule == "BR-CL-22" and _known_vatex(root, finding.location)):
+            if rule is None or _in_en16931_list(rule, root, finding.location):
                 continue  # Factur-X's profile restrictions bind a Factur-X, not a plain CII
             finding = schematron.Finding(rule, finding.flag, finding.location,
                                          f"{finding.message} ({finding.rule})",
