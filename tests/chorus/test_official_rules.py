@@ -272,3 +272,14 @@ def test_references_dates_and_currencies_are_written_where_each_syntax_wants_the
         _, back = documents.read(doc.content, doc.file_name)
         assert (back.project, back.tender, back.contract, back.tax_point_date) == (
             "PRJ-1", "AO-2026-1", "M-12", data.tax_point_date)
+
+
+@pytest.mark.parametrize("fmt", XML_FORMATS)
+def test_split_payment_category_b_is_accepted_as_en16931_accepts_it(fmt: Format) -> None:
+    italian = {"address": {"line1": "Via Roma 1", "city": "Roma", "postcode": "00100",
+                           "country": "IT"}}
+    data = sample(seller={"name": "Fornitore Srl", "vat_id": "IT01234567890", **italian},
+                  buyer={"name": "Comune di Roma", "vat_id": "IT02438750586", **italian},
+                  lines=[{"id": "1", "name": "Servizio", "quantity": "1", "net_price": "100",
+                          "vat_category": "B", "vat_rate": "22"}])
+    assert official(data, fmt, Profile.EN16931) == set()

@@ -95,7 +95,7 @@ def test_each_broken_rule_names_its_field_and_rule(change: dict[str, Any], field
 
 
 def test_payment_means_98_and_a_foreign_supplier_with_its_vat_number_are_accepted() -> None:
-    assert check_invoice(sample(payment={"means_code": "97"}), DEMO_SIRET) == []
+    assert check_invoice(sample(payment={"means_code": "98"}), DEMO_SIRET) == []
     german = sample(seller={"name": "Muster GmbH", "vat_id": "DE123456789",
                             "electronic_address": "rechnung@muster.de",
                             "address": {"line1": "Hauptstr. 1", "postcode": "10115",
