@@ -90,6 +90,7 @@ def test_a_reverse_charge_invoice_passes_and_its_pdf_says_so() -> None:
     text = "".join(page.extract_text() for page in __import__("pypdf").PdfReader(
         io.BytesIO(doc.content)).pages)
     assert "Autoliquidation" in text
+    assert "40 €" in text and "trois fois le taux" in text  # the legal payment mentions
 
 
 # One rule family each: (change, CII rule, UBL rule), the official id of both syntaxes.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
+from textwrap import wrap
 from decimal import Decimal
 from pathlib import Path
 
@@ -129,8 +130,16 @@ def render(invoice: InvoiceData) -> bytes:
     if pay.terms:
         pdf.drawString(left, y, f"Conditions : {pay.terms}")
         y -= 5 * mm
-    if data.note:
-        pdf.drawString(left, y, data.note[:110])
+    # Every note the XML carries, the legal payment mentions among them, on the page too.
+    pdf.setFont(FONT, 7.5)
+    for note in data.all_notes():
+        for chunk in wrap(note.text, 120):
+            if y < 15 * mm:
+                pdf.showPage()
+                pdf.setFont(FONT, 7.5)
+                y = height - 25 * mm
+            pdf.drawString(left, y, chunk)
+            y -= 3.8 * mm
     pdf.showPage()
     pdf.save()
     return out.getvalue()
