@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import io
 import threading
-from textwrap import wrap
 from decimal import Decimal
 from pathlib import Path
+from textwrap import wrap
 
 import reportlab
 from reportlab.lib.pagesizes import A4
