@@ -284,3 +284,15 @@ def test_split_payment_category_b_is_accepted_as_en16931_accepts_it(fmt: Format)
                   lines=[{"id": "1", "name": "Servizio", "quantity": "1", "net_price": "100",
                           "vat_category": "B", "vat_rate": "22"}])
     assert official(data, fmt, Profile.EN16931) == set()
+
+
+def test_an_invoice_outside_the_scope_of_vat_has_no_rate_and_says_why() -> None:
+    data = sample(seller={"name": "Association", "siret": DEMO_SIRET,
+                          "address": {"city": "Paris", "postcode": "75002"}},
+                  lines=[{"id": "1", "name": "Cotisation", "quantity": "1", "net_price": "50",
+                          "vat_category": "O", "vat_rate": None}])
+    for fmt in (Format.FACTURX, *XML_FORMATS):
+        assert official(data, fmt, Profile.EN16931) == set(), fmt
+    pdf = documents.produce(data, Format.FACTURX)
+    text = __import__("pypdf").PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "Hors du champ d'application de la TVA" in text

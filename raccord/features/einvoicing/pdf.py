@@ -42,6 +42,11 @@ def _money(value: Decimal | None, currency: str) -> str:
     return f"{amount} {currency}"
 
 
+def _rate(category: str, rate: Decimal | None) -> str:
+    """A VAT rate as printed; outside the scope of VAT (O) there is none."""
+    return f"{rate.normalize():f} %" if rate is not None else category
+
+
 def render(invoice: InvoiceData) -> bytes:
     _register_fonts()
     data = invoice.completed()
@@ -93,11 +98,11 @@ def render(invoice: InvoiceData) -> bytes:
         pdf.drawString(left, y, line.name[:60])
         pdf.drawString(right - 85 * mm, y, f"{line.quantity.normalize():f}")
         pdf.drawString(right - 65 * mm, y, f"{line.net_price:.2f}")
-        pdf.drawString(right - 40 * mm, y, f"{line.vat_rate.normalize():f} %")
+        pdf.drawString(right - 40 * mm, y, _rate(line.vat_category, line.vat_rate))
         pdf.drawRightString(right, y, _money(line.net_amount, data.currency))
     y -= 10 * mm
     for vat in data.vat_breakdown:
-        pdf.drawString(right - 85 * mm, y, f"TVA {vat.rate.normalize():f} % sur "
+        pdf.drawString(right - 85 * mm, y, f"TVA {_rate(vat.category, vat.rate)} sur "
                                            f"{_money(vat.taxable_amount, data.currency)}")
         pdf.drawRightString(right, y, _money(vat.tax_amount, data.currency))
         y -= 5 * mm

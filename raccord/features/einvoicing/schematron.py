@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -78,7 +79,8 @@ class _Saxon:
         """The stylesheet as shipped, except that the code lists it reads beside itself with
         `document('…')` (the Factur-X one, 183 kB, at each of 118 checks) are parsed once and
         handed over as a parameter, instead of once per invoice."""
-        path = resources.files("facturx").joinpath(f"xsd_and_schematron/{STYLESHEETS[rule_set]}")
+        path = Path(str(resources.files("facturx").joinpath(
+            f"xsd_and_schematron/{STYLESHEETS[rule_set]}")))
         text = path.read_text(encoding="utf-8")
         documents = sorted(set(_DOCUMENT.findall(text)))
         params = []

@@ -18,7 +18,7 @@ from raccord.core.i18n import Tr
 from raccord.features.einvoicing import documents
 from raccord.features.einvoicing.documents import Format
 from raccord.features.einvoicing.invoice import InvoiceData
-from raccord.features.einvoicing.validation import Profile
+from raccord.features.einvoicing.validation import Problem, Profile
 from raccord.features.einvoicing.verdict import Verdict, judge
 from raccord.toolkit.cli import lang
 
@@ -61,9 +61,7 @@ def validate(
     raise typer.Exit(0 if all(v.valid for v in verdicts) else 1)
 
 
-def _missing(error: OSError) -> object:
-    from raccord.features.einvoicing.validation import Problem
-
+def _missing(error: OSError) -> Problem:
     return Problem("file", "RACCORD-FILE", Tr(f"Fichier illisible : {error.strerror}.",
                                               f"Unreadable file: {error.strerror}."))
 

@@ -46,12 +46,12 @@ def judge(content: bytes, name: str, profile: Profile = Profile.CHORUS,
     body = documents.without_bom(content)
     if body.lstrip()[:1] in (b"{", b"["):
         try:
-            data = InvoiceData.model_validate(json.loads(body))
+            structured = InvoiceData.model_validate(json.loads(body))
         except (ValueError, ValidationError) as error:
             verdict.problems.append(_unreadable(Tr(
                 f"Données de facture illisibles : {error}", f"Unreadable invoice data: {error}")))
             return verdict
-        verdict.problems = check_invoice(data, company_siret, profile)
+        verdict.problems = check_invoice(structured, company_siret, profile)
         return verdict
     try:
         if body.startswith(b"%PDF"):
@@ -62,7 +62,7 @@ def judge(content: bytes, name: str, profile: Profile = Profile.CHORUS,
     except documents.UnreadableFile as error:
         verdict.problems.append(_unreadable(error.message))
         return verdict
-    data = None
+    data: InvoiceData | None = None
     if profile is Profile.CHORUS:
         try:
             data = documents.read(body, name)[1]
