@@ -296,3 +296,26 @@ def test_an_invoice_outside_the_scope_of_vat_has_no_rate_and_says_why() -> None:
     pdf = documents.produce(data, Format.FACTURX)
     text = __import__("pypdf").PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert "Hors du champ d'application de la TVA" in text
+
+
+def test_the_rules_run_from_worker_threads_and_forked_workers() -> None:
+    """saxonche 13.0 aborted when used from another thread or a forked process than the one
+    that started it (akretion/factur-x#77); raccord needs both (threaded and forked workers)."""
+    import os
+    import threading
+
+    content = documents.produce(sample(), Format.UBL).content
+    assert judge(content, "main.xml").valid  # started in this thread
+    verdicts: list[bool] = []
+    threads = [threading.Thread(target=lambda: verdicts.append(
+        judge(content, "thread.xml").valid)) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert verdicts == [True, True, True]
+    pid = os.fork()
+    if pid == 0:  # the child reports through its exit status
+        os._exit(0 if judge(content, "child.xml").valid else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
