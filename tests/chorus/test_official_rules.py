@@ -319,3 +319,22 @@ def test_the_rules_run_from_worker_threads_and_forked_workers() -> None:
         os._exit(0 if judge(content, "child.xml").valid else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+@pytest.mark.parametrize(("level", "guideline"), [
+    ("basic", "urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic"),
+    ("extended", "urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended")])
+def test_a_facturx_of_another_level_answers_to_that_levels_rules(level: str,
+                                                                 guideline: str) -> None:
+    from raccord.features.einvoicing import cii, pdf
+
+    data = sample()
+    xml = cii.build(data.model_copy(update={"specification": guideline}))
+    content = facturx.generate_from_binary(pdf.render(data), xml, flavor="factur-x",
+                                           level=level, check_xsd=False)
+    assert judge(content, f"{level}.pdf", Profile.EN16931).valid
+    # The EN 16931 level's own restrictions would have refused that guideline.
+    from raccord.features.einvoicing import schematron
+
+    found = schematron.run(schematron.RuleSet.EN16931_CII, documents.xml_root(xml))
+    assert "FX-SCH-A-000556" in {f.rule for f in found}

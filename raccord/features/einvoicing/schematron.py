@@ -33,6 +33,11 @@ class RuleSet(StrEnum):
     EN16931_UBL = "en16931-ubl"
     FR_CII = "fr-cii"
     FR_UBL = "fr-ubl"
+    # A Factur-X of another level than EN 16931 answers to its level's own rules.
+    FACTURX_MINIMUM = "facturx-minimum"
+    FACTURX_BASICWL = "facturx-basicwl"
+    FACTURX_BASIC = "facturx-basic"
+    FACTURX_EXTENDED = "facturx-extended"
 
 
 STYLESHEETS = {
@@ -40,7 +45,14 @@ STYLESHEETS = {
     RuleSet.EN16931_UBL: "ubl-2.1/EN16931-UBL-validation.xslt",
     RuleSet.FR_CII: "cii-schematron-fr-ctc/BR-FR-Flux2-Schematron-CII.xslt",
     RuleSet.FR_UBL: "ubl-2.1/BR-FR-Flux2-Schematron-UBL.xslt",
+    RuleSet.FACTURX_MINIMUM: "facturx-minimum/Factur-X_1.09_MINIMUM.xsl",
+    RuleSet.FACTURX_BASICWL: "facturx-basicwl/FACTUR-X_BASIC-WL.xslt",
+    RuleSet.FACTURX_BASIC: "facturx-basic/Factur-X_1.09_BASIC.xsl",
+    RuleSet.FACTURX_EXTENDED: "facturx-extended/FACTUR-X_EXTENDED.xslt",
 }
+FACTURX_LEVELS = {"minimum": RuleSet.FACTURX_MINIMUM, "basicwl": RuleSet.FACTURX_BASICWL,
+                  "basic": RuleSet.FACTURX_BASIC, "en16931": RuleSet.EN16931_CII,
+                  "extended": RuleSet.FACTURX_EXTENDED}
 
 
 @dataclass(frozen=True)
@@ -123,9 +135,11 @@ def _engine() -> _Saxon:
 
 
 def warm_up(*rule_sets: RuleSet) -> None:
-    """Compile these stylesheets now (all by default), e.g. when a worker starts."""
+    """Compile these stylesheets now (EN 16931 and BR-FR by default), e.g. when a worker
+    starts."""
     engine = _engine()
-    for rule_set in rule_sets or tuple(RuleSet):
+    for rule_set in rule_sets or (RuleSet.EN16931_CII, RuleSet.EN16931_UBL, RuleSet.FR_CII,
+                                  RuleSet.FR_UBL):
         engine.executable(rule_set)
 
 

@@ -20,6 +20,7 @@ from enum import StrEnum
 from importlib import resources
 from typing import Any
 
+from facturx import get_level
 from lxml import etree
 from stdnum import iban as iban_number
 
@@ -75,10 +76,21 @@ def fatal(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.fatal]
 
 
+def facturx_level(root: Any) -> str:
+    """A Factur-X's level from its guideline (BT-24), EN 16931 when it names none known."""
+    try:
+        level = str(get_level(root, "factur-x"))
+    except ValueError:  # no or an unknown guideline: judged as EN 16931
+        return "en16931"
+    return level if level in schematron.FACTURX_LEVELS else "en16931"
+
+
 def check_xml(root: Any, facturx: bool = True) -> list[Problem]:
     """The official XSD says the document is well built (every failure, each one fatal)."""
+    cii = etree.QName(root).namespace == CII_NS
     try:
-        errors = xsd_errors(root, "en16931" if facturx else "extended")
+        errors = xsd_errors(root, (facturx_level(root) if cii else "en16931") if facturx
+                            else "extended")
     except ValueError as error:
         return [_p("XML", "XSD", f"Document refusé : {error}.", f"Document refused: {error}.")]
     return [_p("XML", "XSD", f"Non conforme au schéma XML : {e}.",
@@ -184,8 +196,11 @@ def check_rules(root: Any, profile: Profile = Profile.CHORUS,
     cii = etree.QName(root).namespace == CII_NS
     problems = []
     prepared = schematron.Prepared(root)
-    for finding in schematron.run(RuleSet.EN16931_CII if cii else RuleSet.EN16931_UBL,
-                                  prepared):
+    main = RuleSet.EN16931_UBL
+    if cii:
+        main = schematron.FACTURX_LEVELS[facturx_level(root)] if facturx \
+            else RuleSet.EN16931_CII
+    for finding in schematron.run(main, prepared):
         if cii and not facturx and finding.rule.startswith("FX-"):
             rule = _code_list_rule(finding)
             if rule is None or _in_en16931_list(rule, root, finding.location):
