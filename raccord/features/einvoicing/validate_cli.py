@@ -67,8 +67,10 @@ def _missing(error: OSError) -> Problem:
 
 
 def _show(verdict: Verdict, lang: str) -> None:
-    word = ("valide" if verdict.valid else "invalide") if lang == "fr" else (
-        "valid" if verdict.valid else "invalid")
+    # The status word is the contract's (valid/invalid), whatever the language.
+    word = "valid" if verdict.valid else "invalid"
+    if lang == "fr":
+        word += " (valide)" if verdict.valid else " (invalide)"
     _print(f"{verdict.file}: {word}")
     for p in verdict.problems:
         _print(f"  [{p.rule}] {p.flag} {p.field}\n    {p.message(lang)}")
