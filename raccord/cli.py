@@ -390,12 +390,8 @@ def secrets_new_key() -> None:
 
 
 for _feature in FEATURES:
-    if _feature.cli:
-        app.add_typer(_feature.part("cli").app, name=_feature.command_name)
-# Until the feature registry names it: `raccord einvoice validate|build`.
-from raccord.features.einvoicing import validate_cli  # noqa: E402
-
-app.add_typer(validate_cli.app, name=validate_cli.COMMAND)
+    for _command in _feature.commands:
+        app.add_typer(_feature.part(_command.module).app, name=_command.name)
 
 
 def main() -> None:

@@ -1,17 +1,18 @@
 """Every feature, declared once: adding one is a folder plus a line here."""
 
 from raccord.core.i18n import Tr
-from raccord.features.spec import FeatureSpec, MenuEntry
+from raccord.features.spec import Command, FeatureSpec, MenuEntry
 
 FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("einvoicing", Tr("Facturation électronique", "E-invoicing"), models=True,
-                jobs=True, api=True, pages=True, cli=True, command="chorus",
+                jobs=True, api=True, pages=True,
+                commands=(Command("chorus"), Command("einvoice", "validate_cli")),
                 menu=(MenuEntry("/transmissions", Tr("Transmissions CHORUS PRO",
                                                      "CHORUS PRO transmissions")),
                       MenuEntry("/einvoice/validate", Tr("Valider une facture",
                                                          "Validate an invoice")))),
     FeatureSpec("sirene", Tr("SIRENE", "SIRENE"), models=True, jobs=True, api=True, pages=True,
-                cli=True,
+                commands=(Command("sirene"),),
                 menu=(MenuEntry("/sirene", Tr("SIRENE : copie locale, enrichissement",
                                               "SIRENE: local copy, enrichment")),)),
     FeatureSpec("thirdparties", Tr("Tiers", "Third parties"), models=True, api=True,

@@ -19,6 +19,14 @@ class MenuEntry:
 
 
 @dataclass(frozen=True)
+class Command:
+    """A typer group `app` in the feature's module `module`, mounted as `raccord <name>`."""
+
+    name: str
+    module: str = "cli"
+
+
+@dataclass(frozen=True)
 class FeatureSpec:
     """A feature folder `raccord/features/<name>/` with, when flagged:
 
@@ -26,7 +34,8 @@ class FeatureSpec:
     - `jobs.py`: `@job` / `@scheduled` functions (imported by workers and servers);
     - `api.py`: `router`, mounted under /api/v1;
     - `pages.py`: `router`, console pages, with `menu` entries in the console's menu;
-    - `cli.py`: `app`, a typer group named `command` (the feature's name by default).
+    - `cli.py` (or the modules its `commands` name): `app`, typer groups mounted as
+      `raccord <name>`.
     """
 
     name: str
@@ -35,17 +44,12 @@ class FeatureSpec:
     jobs: bool = False
     api: bool = False
     pages: bool = False
-    cli: bool = False
-    command: str | None = None
+    commands: tuple[Command, ...] = ()
     menu: tuple[MenuEntry, ...] = ()
 
     @property
     def package(self) -> str:
         return f"raccord.features.{self.name}"
-
-    @property
-    def command_name(self) -> str:
-        return self.command or self.name
 
     def part(self, kind: str) -> ModuleType:
         return importlib.import_module(f"{self.package}.{kind}")

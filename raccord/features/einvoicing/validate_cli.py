@@ -22,7 +22,6 @@ from raccord.features.einvoicing.validation import Problem, Profile
 from raccord.features.einvoicing.verdict import Verdict, judge
 from raccord.toolkit.cli import lang
 
-COMMAND = "einvoice"
 app = typer.Typer(no_args_is_help=True,
                   help="E-invoices: validate them with the official rules, build them.")
 
