@@ -30,6 +30,12 @@ class SandboxCA:
         return self.folder / "sandbox-ca.pem"
 
     @property
+    def ca_key_pem(self) -> Path:
+        """The CA's key: simulators issue their own certificates under it (the signature
+        simulator's document-signing certificate)."""
+        return self.folder / "sandbox-ca-key.pem"
+
+    @property
     def cert_pem(self) -> Path:
         return self.folder / "server-chain.pem"
 
@@ -38,11 +44,14 @@ class SandboxCA:
         return self.folder / "server-key.pem"
 
     def ensure(self) -> SandboxCA:
-        if not (self.ca_pem.exists() and self.cert_pem.exists() and self.key_pem.exists()):
+        if not all(p.exists() for p in (self.ca_pem, self.ca_key_pem, self.cert_pem,
+                                         self.key_pem)):
             self.folder.mkdir(parents=True, exist_ok=True)
             ca = trustme.CA(organization_name="raccord sandbox")
             leaf = ca.issue_cert("127.0.0.1", "localhost", "::1")
             ca.cert_pem.write_to_path(str(self.ca_pem))
+            ca.private_key_pem.write_to_path(str(self.ca_key_pem))
+            self.ca_key_pem.chmod(0o600)
             leaf.private_key_pem.write_to_path(str(self.key_pem))
             self.key_pem.chmod(0o600)
             with self.cert_pem.open("wb") as handle:

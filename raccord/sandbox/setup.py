@@ -32,8 +32,15 @@ class Sandbox:
 
 def start_sandbox(hub: InterfaceHub, port: int = 0, ca_folder: Path | None = None) -> Sandbox:
     ca = SandboxCA(ca_folder or hub.env.home / "sandbox").ensure()
-    simulators = {spec.name: module.make_simulator() for spec in hub.interfaces.values()
-                  if (module := spec.sandbox_module()) is not None}
+    simulators = {}
+    for spec in hub.interfaces.values():
+        module = spec.sandbox_module()
+        if module is None:
+            continue
+        simulators[spec.name] = module.make_simulator()
+        if hasattr(module, "use_ca"):  # a simulator that issues certificates under the CA
+            module.use_ca(simulators[spec.name], ca.ca_pem.read_bytes(),
+                          ca.ca_key_pem.read_bytes())
     server = ThreadedServer(sandbox_app(simulators.values()), port=port, ca=ca).start()
     return Sandbox(server, ca, simulators)
 

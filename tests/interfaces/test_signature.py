@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -73,10 +74,18 @@ def test_disabled_interface_is_noted(sandboxed_hub: Hub, enabled: bool) -> None:
 
 def test_create_then_read_a_transaction(sandboxed_hub: Hub, sandbox: Sandbox) -> None:
     client = UniversignClient(sandboxed_hub)
-    created = client.create_transaction("Devis D-2026-0042", language="fr")
-    assert created["object"] == "transaction" and created["state"] == "draft"
-    assert created["id"].startswith("tx_") and created["duration"] == 20160
-    set_state(sandbox.simulators["signature"], created["id"], "completed")
-    read = client.transaction(created["id"])
-    assert read is not None and read["state"] == "completed"
+    mark = uuid.uuid4().hex
+    created = client.create_transaction("Devis D-2026-0042", language="fr",
+                                        metadata={"raccord_id": mark})
+    assert created.state == "draft" and created.id.startswith("tx_")
+    assert created.metadata == {"raccord_id": mark}
+    set_state(sandbox.simulators["signature"], created.id, "completed")
+    read = client.transaction(created.id)
+    assert read is not None and read.state == "completed"
     assert client.transaction("tx_unknown") is None
+    [found] = client.transactions(metadata={"raccord_id": mark})
+    assert found.id == created.id
+
+
+def test_bearer_key_is_accepted(sandboxed_hub: Hub) -> None:
+    assert summary(sandboxed_hub, auth_scheme="bearer") == "Test passed."

@@ -42,7 +42,7 @@ def run_test(hub: Hub) -> TestReport:
             check_technical_user(hub, values)
         with check.step(Tr("Appel authentifié à Universign (GET /v1/transactions)",
                            "Authenticated call to Universign (GET /v1/transactions)")):
-            client.transactions()
+            client.first_page()
         if not values.get("enabled"):
             check.report.notes.append(Tr(
                 "La signature électronique n'est pas activée : cochez « Activer la signature "

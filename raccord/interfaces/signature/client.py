@@ -1,8 +1,12 @@
-"""Universign REST API v1: HTTP Basic with the API key as user name and an empty password (or
-an account login and password), form-encoded requests, JSON answers."""
+"""Universign REST API v1: the API key as HTTP Basic user with an empty password (or an account
+login and password), or as a Bearer token; form-encoded requests, multipart uploads, JSON
+answers. Features get typed results (`Transaction`, `Action`, `DocumentRef`): the wire format
+stays here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -15,8 +19,79 @@ if TYPE_CHECKING:
     from raccord.core.hub import Hub
 
 READ = RetryPolicy(attempts=2, delay_s=0.5)
-# Creating a transaction has no idempotency key: never resend once it may have arrived.
+# Creating has no idempotency key: never resend once it may have arrived (the transaction is
+# looked for by its metadata instead).
 WRITE = RetryPolicy(attempts=2, delay_s=0.5, idempotent=False)
+OPEN_STATES = frozenset({"draft", "started", "paused"})
+PAGE = 100
+
+
+@dataclass(frozen=True)
+class Action:
+    """What one participant has to do (sign) and where they are with it."""
+
+    participant: str
+    state: str  # waiting, open, closed (done), stalled (refused)
+    reason: str = ""  # stalled: signature_refusal, action_refusal...
+    comment: str = ""
+    at: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    id: str
+    name: str
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transaction:
+    id: str
+    state: str
+    stalled: bool = False
+    name: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+    documents: tuple[DocumentRef, ...] = ()
+    participants: tuple[str, ...] = ()
+    signatures: tuple[tuple[str, str], ...] = ()  # (signer e-mail, field id)
+    actions: tuple[Action, ...] = ()
+    updated_at: str = ""
+
+    @property
+    def open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def signed_by(self) -> set[str]:
+        return {a.participant for a in self.actions if a.state == "closed"}
+
+    @property
+    def refusal(self) -> Action | None:
+        return next((a for a in self.actions if a.state == "stalled"), None)
+
+    def document(self, name: str) -> DocumentRef | None:
+        return next((d for d in self.documents if d.name == name), None)
+
+
+def transaction_of(body: dict[str, Any]) -> Transaction:
+    documents = tuple(DocumentRef(str(d.get("id")), str(d.get("name") or ""),
+                                  tuple(str(f.get("id")) for f in d.get("fields") or ()))
+                      for d in body.get("documents") or ())
+    instructions = body.get("instructions") or {}
+    signatures = tuple((str(s.get("signer")), str(s.get("field")))
+                       for s in instructions.get("signatures") or ())
+    actions = tuple(Action(str(a.get("participant") or a.get("email") or ""),
+                           str(a.get("state") or ""), str(a.get("stalled_reason") or ""),
+                           str(a.get("comment") or ""), a.get("closed_at") or a.get("stalled_at"))
+                    for a in body.get("actions") or ())
+    metadata = {str(k): str(v) for k, v in (body.get("metadata") or {}).items()}
+    return Transaction(id=str(body["id"]), state=str(body.get("state") or ""),
+                       stalled=bool(body.get("stalled")), name=str(body.get("name") or ""),
+                       metadata=metadata, documents=documents,
+                       participants=tuple(str(p.get("email")) for p in
+                                          body.get("participants") or ()),
+                       signatures=signatures, actions=actions,
+                       updated_at=str(body.get("updated_at") or body.get("created_at") or ""))
 
 
 def _message(response: httpx.Response) -> str:
@@ -31,9 +106,9 @@ def _message(response: httpx.Response) -> str:
 
 
 class UniversignClient:
-    def __init__(self, hub: Hub) -> None:
-        self.values = hub.values("signature")
-        self.http = hub.outgoing("signature")
+    def __init__(self, hub: Hub, values: dict[str, Any] | None = None) -> None:
+        self.values = values if values is not None else hub.values("signature")
+        self.http = hub.outgoing("signature", timeout=float(self.values.get("timeout_s") or 30))
         self.last_error = ""
 
     @property
@@ -44,38 +119,139 @@ class UniversignClient:
         self.last_error = _message(response)
         return self.last_error
 
-    def _call(self, method: str, path: str, retry: RetryPolicy, **kwargs: Any) -> Any:
-        auth = (str(self.values.get("user") or ""), str(self.values.get("password") or ""))
+    def _auth(self) -> dict[str, Any]:
+        user = str(self.values.get("user") or "")
+        password = str(self.values.get("password") or "")
+        if self.values.get("auth_scheme") == "bearer" and not password:
+            return {"headers": {"Accept": "application/json",
+                                "Authorization": f"Bearer {user}"}}
+        return {"auth": (user, password), "headers": {"Accept": "application/json"}}
+
+    def _send(self, method: str, path: str, retry: RetryPolicy, **kwargs: Any
+              ) -> httpx.Response:
         self.last_error = ""
         try:
-            response = self.http.request(method, f"{self.base}{path}", auth=auth, retry=retry,
-                                         headers={"Accept": "application/json"},
-                                         detail=self._detail, **kwargs)
+            return self.http.request(method, f"{self.base}{path}", retry=retry,
+                                     detail=self._detail, **self._auth(), **kwargs)
         except ServiceError as error:
             raise ServiceError(universign_refusal(error.diagnosis)) from None
-        return response.json()
 
-    def transactions(self) -> dict[str, Any]:
-        """The workspace's transactions: the Test's harmless authenticated call."""
-        data: dict[str, Any] = self._call("GET", "/v1/transactions", READ)
-        return data
+    def _call(self, method: str, path: str, retry: RetryPolicy, **kwargs: Any) -> Any:
+        return self._send(method, path, retry, **kwargs).json()
 
-    def create_transaction(self, name: str, language: str = "fr",
-                           **options: str | int) -> dict[str, Any]:
-        """A draft transaction (documents, fields and participants are added to it next)."""
-        form = {"name": name, "language": language, **{k: str(v) for k, v in options.items()}}
-        data: dict[str, Any] = self._call("POST", "/v1/transactions", WRITE, data=form)
-        return data
+    # -- reading -------------------------------------------------------------------------
+    def transactions(self, metadata: dict[str, str] | None = None,
+                     updated_since: str | None = None, limit: int = PAGE
+                     ) -> Iterator[Transaction]:
+        """The workspace's transactions, newest first, page by page (`starting_after`)."""
+        params: dict[str, str] = {"limit": str(limit)}
+        for key, value in (metadata or {}).items():
+            params[f"metadata[{key}]"] = value
+        if updated_since:
+            params["updated_since"] = updated_since
+        while True:
+            page = self._call("GET", "/v1/transactions", READ, params=params)
+            rows = page.get("data") or []
+            for row in rows:
+                yield transaction_of(row)
+            if not page.get("has_more") or not rows:
+                return
+            params["starting_after"] = str(rows[-1]["id"])
 
-    def transaction(self, transaction_id: str) -> dict[str, Any] | None:
+    def first_page(self) -> int:
+        """How many transactions the first page lists: the Test's harmless call."""
+        return len(self._call("GET", "/v1/transactions", READ).get("data") or [])
+
+    def transaction(self, transaction_id: str) -> Transaction | None:
         """The transaction, or None when Universign does not know it."""
         try:
-            data: dict[str, Any] = self._call("GET", f"/v1/transactions/{transaction_id}", READ)
+            body = self._call("GET", f"/v1/transactions/{transaction_id}", READ)
         except ServiceError as error:
             if error.diagnosis.problem is Problem.NOT_FOUND and self.last_error:
                 return None  # Universign's own "not found", not a wrong URL
             raise
+        return transaction_of(body)
+
+    def download_document(self, transaction_id: str, document_id: str, archived: bool
+                          ) -> bytes:
+        path = (f"/v1/archives/{transaction_id}/documents/{document_id}/download" if archived
+                else f"/v1/transactions/{transaction_id}/archive/documents/{document_id}"
+                     "/download")
+        return self._send("GET", path, READ).content
+
+    def attestation(self, transaction_id: str, archived: bool, language: str = "fr") -> bytes:
+        path = (f"/v1/archives/{transaction_id}/requester-attestation" if archived
+                else f"/v1/transactions/{transaction_id}/requester-attestation")
+        return self._send("GET", path, READ, params={"lang": language}).content
+
+    def jwks(self) -> dict[str, Any]:
+        """The public keys Universign signs its webhooks with."""
+        data: dict[str, Any] = self._call("GET", "/v1/webhooks/jwks.json", READ)
         return data
+
+    # -- building and moving a transaction -------------------------------------------------
+    def create_transaction(self, name: str, language: str = "fr",
+                           metadata: dict[str, str] | None = None,
+                           expires_at: str | None = None) -> Transaction:
+        """A draft transaction (documents, fields and participants are added to it next)."""
+        form: dict[str, str] = {"name": name, "language": language}
+        if expires_at:
+            form["expires_at"] = expires_at
+        for key, value in (metadata or {}).items():
+            form[f"metadata[{key}]"] = value
+        return transaction_of(self._call("POST", "/v1/transactions", WRITE, data=form))
+
+    def upload_file(self, file_name: str, content: bytes) -> str:
+        """Upload a PDF (kept 24 h by Universign); its `file_...` id."""
+        body = self._call("POST", "/v1/files", WRITE,
+                          files={"file": (file_name, content, "application/pdf")})
+        return str(body["id"])
+
+    def add_document(self, transaction_id: str, file_id: str, name: str) -> DocumentRef:
+        body = self._call("POST", f"/v1/transactions/{transaction_id}/documents", WRITE,
+                          data={"document": file_id, "name": name})
+        return DocumentRef(str(body["id"]), str(body.get("name") or name))
+
+    def add_field(self, transaction_id: str, document_id: str, name: str, *,
+                  page: int | None = None, x: int | None = None, y: int | None = None,
+                  anchor: str | None = None) -> str:
+        form: dict[str, str] = {"type": "signature", "name": name}
+        if anchor:
+            form["anchor"] = anchor
+        elif page is not None:
+            form.update(page=str(page), x=str(x or 0), y=str(y or 0))
+        body = self._call("POST", f"/v1/transactions/{transaction_id}/documents/{document_id}"
+                          "/fields", WRITE, data=form)
+        return str(body["id"])
+
+    def add_participant(self, transaction_id: str, email: str, full_name: str,
+                        phone: str | None, level: str) -> None:
+        form = {"email": email, "full_name": full_name, "full_name_type": "prerequisite",
+                "min_signature_level": level}
+        if phone:
+            form.update(phone_number=phone, phone_number_type="prerequisite")
+        self._call("POST", f"/v1/transactions/{transaction_id}/participants", WRITE, data=form)
+
+    def add_signature(self, transaction_id: str, signer: str, field_id: str) -> None:
+        self._call("POST", f"/v1/transactions/{transaction_id}/signatures", WRITE,
+                   data={"signer": signer, "field": field_id})
+
+    def set_sequencing(self, transaction_id: str, ordered: bool) -> None:
+        """Sign one after the other (in the participants' order) or all at once."""
+        self._call("POST", f"/v1/transactions/{transaction_id}", WRITE,
+                   data={"sequencing": "ordered" if ordered else "parallel"})
+
+    def start(self, transaction_id: str) -> Transaction:
+        return transaction_of(self._call("POST", f"/v1/transactions/{transaction_id}/start",
+                                         WRITE))
+
+    def cancel(self, transaction_id: str) -> Transaction:
+        return transaction_of(self._call("POST", f"/v1/transactions/{transaction_id}/cancel",
+                                         WRITE))
+
+    def remind(self, transaction_id: str) -> None:
+        """Send the participants whose turn it is a reminder."""
+        self._call("POST", f"/v1/transactions/{transaction_id}/remind", WRITE)
 
 
 def universign_refusal(diagnosis: Diagnosis) -> Diagnosis:

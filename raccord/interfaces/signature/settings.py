@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from raccord.core.i18n import Tr
-from raccord.core.schema import Field, InterfaceSchema, Kind
+from raccord.core.schema import Choice, Field, InterfaceSchema, Kind
 from raccord.interfaces.common_fields import (
     LOW_INTERVAL_WARNING,
     poll_interval,
@@ -34,6 +34,12 @@ SCHEMA = InterfaceSchema(
                       "The Universign API key (or the account login).")),
         Field("password", Tr("Mot de passe universign", "Universign password"), Kind.SECRET,
               vendor=True, help=Tr("Vide avec une clé d'API.", "Empty with an API key.")),
+        Field("auth_scheme", Tr("Présentation de la clé d'API", "How the API key is sent"),
+              Kind.ENUM, default="basic", advanced=True, choices=(
+                  Choice("basic", Tr("HTTP Basic (clé en utilisateur, mot de passe vide)",
+                                     "HTTP Basic (key as user, empty password)")),
+                  Choice("bearer", Tr("En-tête Authorization: Bearer",
+                                      "Authorization: Bearer header")))),
         technical_user(),
         technical_password(),
         poll_interval(Tr("Intervalle de récupération des signatures",
@@ -41,5 +47,32 @@ SCHEMA = InterfaceSchema(
                       Tr("En secondes ; 21600 (6 heures) par défaut. ", "In seconds; 21600 "
                          "(6 hours) by default. ") + LOW_INTERVAL_WARNING),
         startup_delay(),
+        Field("universign_webhooks", Tr("Webhooks Universign configurés",
+                                        "Universign webhooks configured"), Kind.BOOL,
+              default=False, advanced=True, help=Tr(
+                  "Cochez quand un point d'arrivée de webhooks pointe vers "
+                  "/api/v1/signatures/universign-webhook (application Universign, menu "
+                  "Développeur > Webhooks) : la tâche planifiée ne lit plus alors que les "
+                  "transactions modifiées depuis son dernier passage.",
+                  "Tick once a webhook endpoint points at /api/v1/signatures/universign-webhook "
+                  "(Universign web app, Developer menu > Webhooks): the scheduled task then "
+                  "reads only the transactions changed since its last run.")),
+        Field("timeout_s", Tr("Délai d'attente d'une réponse (s)", "Answer timeout (s)"),
+              Kind.INT, default=30, minimum=1, maximum=300, advanced=True),
+        Field("max_attempts", Tr("Nombre d'essais d'envoi", "Sending tries"), Kind.INT,
+              default=3, minimum=1, maximum=20, advanced=True),
+        Field("retry_delay_s", Tr("Délai entre deux essais d'envoi (s)",
+                                  "Delay between sending tries (s)"), Kind.INT, default=60,
+              minimum=0, advanced=True),
+        Field("webhook_url", Tr("URL de l'ERP prévenue à chaque changement d'état",
+                                "ERP URL told of every status change"), Kind.URL,
+              advanced=True, help=Tr(
+                  "Reçoit en POST un JSON par changement d'état d'une demande de signature, "
+                  "signé par l'en-tête X-Raccord-Signature (HMAC-SHA256 du corps avec le "
+                  "secret).",
+                  "Receives a JSON POST per change of a signature request's state, signed in "
+                  "the X-Raccord-Signature header (HMAC-SHA256 of the body with the secret).")),
+        Field("webhook_secret", Tr("Secret de signature des notifications",
+                                   "Notification signing secret"), Kind.SECRET, advanced=True),
     ),
 )
