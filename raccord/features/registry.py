@@ -18,4 +18,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("thirdparties", Tr("Tiers", "Third parties"), models=True, api=True,
                 pages=True, menu=(MenuEntry("/thirdparties", Tr("Tiers", "Third parties")),)),
     FeatureSpec("banking", Tr("Banque", "Bank"), pages=True),
+    FeatureSpec("signatures", Tr("Signature électronique", "Electronic signature"),
+                models=True, jobs=True, api=True, pages=True, cli=True, command="signature",
+                menu=(MenuEntry("/signatures", Tr("Demandes de signature",
+                                                  "Signature requests")),)),
 )

@@ -41,7 +41,10 @@ class Action:
 class DocumentRef:
     id: str
     name: str
-    fields: tuple[str, ...] = ()
+    fields: tuple[tuple[str, str], ...] = ()  # (field id, field name)
+
+    def field(self, name: str) -> str | None:
+        return next((fid for fid, fname in self.fields if fname == name), None)
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,8 @@ class Transaction:
 
 def transaction_of(body: dict[str, Any]) -> Transaction:
     documents = tuple(DocumentRef(str(d.get("id")), str(d.get("name") or ""),
-                                  tuple(str(f.get("id")) for f in d.get("fields") or ()))
+                                  tuple((str(f.get("id")), str(f.get("name") or ""))
+                                        for f in d.get("fields") or ()))
                       for d in body.get("documents") or ())
     instructions = body.get("instructions") or {}
     signatures = tuple((str(s.get("signer")), str(s.get("field")))
@@ -179,8 +183,10 @@ class UniversignClient:
                      "/download")
         return self._send("GET", path, READ).content
 
-    def attestation(self, transaction_id: str, archived: bool, language: str = "fr") -> bytes:
-        path = (f"/v1/archives/{transaction_id}/requester-attestation" if archived
+    def attestation(self, transaction_id: str, finished: bool, language: str = "fr") -> bytes:
+        """The requester attestation: from the archive once completed, else (cancelled,
+        expired) from the transaction."""
+        path = (f"/v1/archives/{transaction_id}/requester-attestation" if finished
                 else f"/v1/transactions/{transaction_id}/requester-attestation")
         return self._send("GET", path, READ, params={"lang": language}).content
 

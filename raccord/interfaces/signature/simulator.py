@@ -26,6 +26,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from raccord.core.simulator import Simulator, build
 from raccord.interfaces.signature.sim_documents import (
@@ -502,7 +503,7 @@ def make_simulator() -> Simulator:
         tx = found(request, tx_id)
         if isinstance(tx, JSONResponse):
             return tx
-        allowed = {"archived"} if archived else {"completed", "cancelled", "expired"}
+        allowed = {"completed", "archived"} if archived else {"cancelled", "expired"}
         if tx["state"] not in allowed:
             return error(400 if not archived else 404, "invalid_state",
                          f"No attestation for transaction {tx_id} ({tx['state']}).")
@@ -577,7 +578,8 @@ def _signing_page(app: FastAPI, us: Universign) -> None:
             problem = us.refuse(tx_id, email, str(form.get("reason") or ""))
             done = "Refus enregistré."
         else:
-            problem = us.sign(tx_id, email)
+            # pyHanko runs its own event loop: sign outside this one.
+            problem = await run_in_threadpool(us.sign, tx_id, email)
             done = "Document signé."
         return _page(us.transactions[tx_id]["name"],
                      f"<p id='status'>{html.escape(problem or done)}</p>")
