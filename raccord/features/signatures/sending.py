@@ -189,7 +189,6 @@ def sweep(hub: Hub) -> dict[str, int]:
     """Tries left in flight by a stopped worker are taken up again; requests due for a while
     get a new wake-up (duplicates are no-ops)."""
     values = hub.values("signature")
-    actor = hub.technical_actor("signature").login
     now = utcnow()
     counts = {"interrupted": 0, "requeued": 0}
     for request in store.in_states(hub, {State.SENDING},
