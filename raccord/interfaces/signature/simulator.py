@@ -14,6 +14,7 @@ every change is sent as a webhook signed as Universign signs them (see sim_webho
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import html
@@ -94,10 +95,20 @@ class Universign:
         self.created: Counter[str] = Counter()  # raccord id in metadata -> creations
         self.reminders: Counter[str] = Counter()
         self.tampered: set[str] = set()
+        # Steps whose next answers are lost after the work is done ("create", "document",
+        # "start"): the caller times out, as when a network drops an answer.
+        self.lose_answers: Counter[str] = Counter()
+        self.lost_answer_s = 3.0
         self.archive_delay_s = 2.0
         self.ca: tuple[bytes, bytes] | None = None
         self._identity: SigningIdentity | None = None
         self.webhooks = WebhookSender()
+
+    async def maybe_lose(self, step: str) -> None:
+        if self.lose_answers[step] > 0:
+            self.lose_answers[step] -= 1
+            self.sim.counts[f"lost:{step}"] += 1
+            await asyncio.sleep(self.lost_answer_s)
 
     @property
     def identity(self) -> SigningIdentity:
@@ -280,6 +291,7 @@ def make_simulator() -> Simulator:
             for value in metadata.values():
                 us.created[value] += 1
             us.touch(tx, "transaction.lifecycle.created")
+        await us.maybe_lose("create")
         return tx
 
     @app.get("/v1/transactions/{tx_id}")
@@ -339,6 +351,7 @@ def make_simulator() -> Simulator:
             tx["documents"].append(doc)
             us.pdfs[tx_id][doc["id"]] = content
             us.touch(tx)
+        await us.maybe_lose("document")
         return doc
 
     @app.post("/v1/transactions/{tx_id}/documents/{doc_id}/fields")
@@ -413,7 +426,12 @@ def make_simulator() -> Simulator:
         return {"object": "signature", **entry}
 
     @app.post("/v1/transactions/{tx_id}/start")
-    def start(tx_id: str, request: Request) -> Any:
+    async def start(tx_id: str, request: Request) -> Any:
+        answer = _start(tx_id, request)
+        await us.maybe_lose("start")
+        return answer
+
+    def _start(tx_id: str, request: Request) -> Any:
         tx = found(request, tx_id)
         if isinstance(tx, JSONResponse):
             return tx
