@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -118,11 +118,11 @@ def sync(hub: Hub, request_id: int, client: UniversignClient | None = None) -> s
     request = store.get(hub, request_id)
     if request is None or State(request.state) not in FOLLOWED or not request.transaction_id:
         return "skipped"
-    client = client or UniversignClient(hub)
-    tx = client.transaction(request.transaction_id)
-    if tx is None:
-        return "unknown"
-    return apply(hub, request, tx, client, hub.technical_actor("signature").login)
+    with client or UniversignClient(hub) as reader:
+        tx = reader.transaction(request.transaction_id)
+        if tx is None:
+            return "unknown"
+        return apply(hub, request, tx, reader, hub.technical_actor("signature").login)
 
 
 def _cursor(hub: Hub) -> SignatureCursor:
@@ -147,7 +147,14 @@ def follow_up(hub: Hub) -> dict[str, int]:
     """The scheduled run."""
     counts: Counter[str] = Counter(sending.sweep(hub))
     values = hub.values("signature")
-    client = UniversignClient(hub, values)
+    with UniversignClient(hub, values) as client:
+        _run(hub, client, values, counts)
+    counts.pop("unchanged", None)
+    return dict(counts)
+
+
+def _run(hub: Hub, client: UniversignClient, values: dict[str, Any], counts: Counter[str]
+         ) -> None:
     actor = hub.technical_actor("signature").login
     started = utcnow()
     followed = store.in_states(hub, FOLLOWED)
@@ -177,8 +184,6 @@ def follow_up(hub: Hub) -> dict[str, int]:
                 continue
             counts[_safely(hub, request, tx, client, actor)] += 1
     _set_cursor(hub, started)
-    counts.pop("unchanged", None)
-    return dict(counts)
 
 
 def _safely(hub: Hub, request: SignatureRequest, tx: Transaction, client: UniversignClient,

@@ -155,7 +155,8 @@ def cancel(hub: Hub, request_id: int, actor: str) -> SignatureRequest:
                          f"A '{state.value}' request can no longer be cancelled."), 409)
     if request.transaction_id and state in PENDING:
         try:
-            UniversignClient(hub).cancel(request.transaction_id)
+            with UniversignClient(hub) as client:
+                client.cancel(request.transaction_id)
         except ServiceError as error:
             wake(hub, SYNC_JOB, request_id=request.id)  # it may have just completed
             raise Refused(Tr("Universign n'a pas annulé la transaction : ",
@@ -174,7 +175,8 @@ def remind(hub: Hub, request_id: int, actor: str) -> SignatureRequest:
         raise Refused(Tr("Seule une demande en attente de signatures peut être relancée.",
                          "Only a request waiting for signatures can be reminded."), 409)
     try:
-        UniversignClient(hub).remind(request.transaction_id)
+        with UniversignClient(hub) as client:
+            client.remind(request.transaction_id)
     except ServiceError as error:
         raise Refused(Tr("Universign n'a pas envoyé la relance : ",
                          "Universign did not send the reminder: ")

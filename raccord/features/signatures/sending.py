@@ -160,6 +160,11 @@ def send(hub: Hub, request_id: int) -> str:
     fresh = store.get(hub, request_id)
     assert fresh is not None
     sender = Sender(hub, fresh)
+    with sender.client:
+        return _send(hub, fresh, sender)
+
+
+def _send(hub: Hub, fresh: SignatureRequest, sender: Sender) -> str:
     try:
         tx = sender.locate()
         if tx is None:
@@ -196,8 +201,10 @@ def sweep(hub: Hub) -> dict[str, int]:
         why = Diagnosis(Problem.OUTCOME_UNKNOWN, Tr(
             "l'envoi a été interrompu (arrêt du processus).",
             "the sending was interrupted (process stopped)."))
-        if Sender(hub, request).retry_or_fail(why) == "retry":
-            counts["interrupted"] += 1
+        sender = Sender(hub, request)
+        with sender.client:
+            if sender.retry_or_fail(why) == "retry":
+                counts["interrupted"] += 1
     for request in store.in_states(hub, {State.RECEIVED},
                                    due_before=now - timedelta(seconds=60)):
         wake(hub, SEND_JOB, request_id=request.id)

@@ -114,6 +114,24 @@ class UniversignClient:
         self.values = values if values is not None else hub.values("signature")
         self.http = hub.outgoing("signature", timeout=float(self.values.get("timeout_s") or 30))
         self.last_error = ""
+        self._connection: httpx.Client | None = None
+
+    def __enter__(self) -> UniversignClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _client(self) -> httpx.Client:
+        """One connection kept open for the client's calls (a run makes thousands)."""
+        if self._connection is None:
+            self._connection = self.http.client()
+        return self._connection
 
     @property
     def base(self) -> str:
@@ -136,7 +154,8 @@ class UniversignClient:
         self.last_error = ""
         try:
             return self.http.request(method, f"{self.base}{path}", retry=retry,
-                                     detail=self._detail, **self._auth(), **kwargs)
+                                     client=self._client(), detail=self._detail,
+                                     **self._auth(), **kwargs)
         except ServiceError as error:
             raise ServiceError(universign_refusal(error.diagnosis)) from None
 

@@ -77,9 +77,9 @@ def verify(hub: Hub, body: bytes, signature: str | None) -> WebhookEvent:
         header = jwt.get_unverified_header(f"{header_b64}.e30.{signature_b64}")
     except jwt.PyJWTError:
         raise WebhookRefused(Tr("En-tête JWS illisible.", "Unreadable JWS header.")) from None
-    client = UniversignClient(hub)
     try:
-        key = _key_for(hub, client, header.get("kid"))
+        with UniversignClient(hub) as client:
+            key = _key_for(hub, client, header.get("kid"))
     except ServiceError as error:
         raise WebhookRefused(Tr("Clés publiques d'Universign indisponibles : ",
                                 "Universign's public keys unavailable: ")
