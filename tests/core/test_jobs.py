@@ -36,11 +36,15 @@ def job_hub(job_env: Environment) -> Hub:
 def polled() -> Iterator[str]:
     """A scheduled job on the signature interface, following its live settings."""
     JOBS["signature.test_poll"] = JOBS["sirene.test_probe"]
+    # Alone in the schedule: the features' own scheduled jobs (signature.follow_up) wait.
+    features = dict(SCHEDULES)
+    SCHEDULES.clear()
     SCHEDULES["signature.test_poll"] = ScheduleDef("signature.test_poll", "signature",
                                                    "poll_interval_s", "startup_delay_s")
     yield "signature.test_poll"
     JOBS.pop("signature.test_poll")
-    SCHEDULES.pop("signature.test_poll")
+    SCHEDULES.clear()
+    SCHEDULES.update(features)
 
 
 def test_queued_jobs_survive_a_worker_restart(job_env: Environment) -> None:

@@ -173,16 +173,16 @@ def _run(hub: Hub, client: UniversignClient, values: dict[str, Any], counts: Cou
             if not request.transaction_id:
                 continue
             try:
-                tx = client.transaction(request.transaction_id)
+                found = client.transaction(request.transaction_id)
             except ServiceError as error:
                 counts["unreachable"] += 1
                 if not error.diagnosis.transient:
                     raise
                 continue
-            if tx is None:
+            if found is None:
                 counts["unknown"] += 1
                 continue
-            counts[_safely(hub, request, tx, client, actor)] += 1
+            counts[_safely(hub, request, found, client, actor)] += 1
     _set_cursor(hub, started)
 
 

@@ -344,12 +344,12 @@ def make_simulator() -> Simulator:
         if len(tx["documents"]) >= 20:
             return error(400, "too_many_documents", "A transaction holds 20 documents.")
         file_name, content = us.files[file_id]
-        doc = {"object": "document", "id": _id("doc"), "name": str(form.get("name") or
-                                                                  file_name),
+        doc_id = _id("doc")
+        doc = {"object": "document", "id": doc_id, "name": str(form.get("name") or file_name),
                "file_name": file_name, "fields": []}
         with us.lock:
             tx["documents"].append(doc)
-            us.pdfs[tx_id][doc["id"]] = content
+            us.pdfs[tx_id][doc_id] = content
             us.touch(tx)
         await us.maybe_lose("document")
         return doc
