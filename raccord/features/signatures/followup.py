@@ -95,7 +95,7 @@ def _complete(hub: Hub, request: SignatureRequest, tx: Transaction, client: Univ
     try:
         names = check_signed(hub, request.content, signed, len(request.signers))
     except SignedDocumentRefused as refused:
-        why = Tr("Document signé refusé : ", "Signed document refused: ") + refused.message
+        why = Tr("Document signé refusé :", "Signed document refused:") + refused.message
         store.move(hub, request, State.FAILED, actor, why, reason=store.tr_json(why))
         return "refused_document"
     attestation = client.attestation(tx.id, finished=True, language=request.language)

@@ -159,8 +159,8 @@ def cancel(hub: Hub, request_id: int, actor: str) -> SignatureRequest:
                 client.cancel(request.transaction_id)
         except ServiceError as error:
             wake(hub, SYNC_JOB, request_id=request.id)  # it may have just completed
-            raise Refused(Tr("Universign n'a pas annulé la transaction : ",
-                             "Universign did not cancel the transaction: ")
+            raise Refused(Tr("Universign n'a pas annulé la transaction :",
+                             "Universign did not cancel the transaction:")
                           + error.diagnosis.message, 409) from None
     if not store.move(hub, request, State.CANCELLED, actor,
                       Tr("Annulée à la demande de l'ERP.", "Cancelled at the ERP's request.")):
@@ -178,8 +178,8 @@ def remind(hub: Hub, request_id: int, actor: str) -> SignatureRequest:
         with UniversignClient(hub) as client:
             client.remind(request.transaction_id)
     except ServiceError as error:
-        raise Refused(Tr("Universign n'a pas envoyé la relance : ",
-                         "Universign did not send the reminder: ")
+        raise Refused(Tr("Universign n'a pas envoyé la relance :",
+                         "Universign did not send the reminder:")
                       + error.diagnosis.message, 502) from None
     waiting = [s["email"] for s in request.signers if s["email"] not in (request.signed_by or [])]
     store.add_event(hub, request, actor, Tr("Relance envoyée aux signataires.",

@@ -125,15 +125,15 @@ class Sender:
     def retry_or_fail(self, diagnosis: Diagnosis) -> str:
         tries = self.request.attempts
         if tries >= int(self.values.get("max_attempts") or 1):
-            return self.fail(Tr(f"Abandon après {tries} essai(s) : ",
-                                f"Gave up after {tries} tr{'y' if tries == 1 else 'ies'}: ")
+            return self.fail(Tr(f"Abandon après {tries} essai(s) :",
+                                f"Gave up after {tries} tr{'y' if tries == 1 else 'ies'}:")
                              + diagnosis.message)
         wait = max(float(self.values.get("retry_delay_s") or 0), diagnosis.retry_after or 0.0)
         store.move(self.hub, self.request, State.RECEIVED, self.actor,
                    Tr(f"Essai {tries} interrompu, nouvel essai dans {wait:g} s (la transaction "
-                      "éventuellement créée sera reprise) : ",
+                      "éventuellement créée sera reprise) :",
                       f"Try {tries} interrupted, next try in {wait:g} s (a transaction already "
-                      "created will be taken up): ") + diagnosis.message,
+                      "created will be taken up):") + diagnosis.message,
                    next_attempt_at=utcnow() + timedelta(seconds=wait),
                    reason=store.tr_json(diagnosis.message))
         wake(self.hub, SEND_JOB, delay_s=wait, request_id=self.request.id)

@@ -5,8 +5,10 @@ Certificates screen), the last one covers the whole file, and there are as many 
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from asn1crypto import pem
@@ -40,6 +42,16 @@ def _roots(hub: Hub) -> list[asn1_x509.Certificate]:
 
 def check_signed(hub: Hub, original: bytes, signed: bytes, signers: int) -> list[str]:
     """The signers' certificate names; SignedDocumentRefused when it must not be accepted."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _check(hub, original, signed, signers)
+    # pyHanko runs its own event loop: never inside a running one (an async caller).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_check, hub, original, signed, signers).result()
+
+
+def _check(hub: Hub, original: bytes, signed: bytes, signers: int) -> list[str]:
     try:
         reader = PdfFileReader(io.BytesIO(signed), strict=False)
         signatures = list(reader.embedded_signatures)

@@ -81,8 +81,8 @@ def verify(hub: Hub, body: bytes, signature: str | None) -> WebhookEvent:
         with UniversignClient(hub) as client:
             key = _key_for(hub, client, header.get("kid"))
     except ServiceError as error:
-        raise WebhookRefused(Tr("Clés publiques d'Universign indisponibles : ",
-                                "Universign's public keys unavailable: ")
+        raise WebhookRefused(Tr("Clés publiques d'Universign indisponibles :",
+                                "Universign's public keys unavailable:")
                              + error.diagnosis.message) from None
     payload = base64.urlsafe_b64encode(body).rstrip(b"=").decode()
     try:
