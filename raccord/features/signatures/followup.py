@@ -22,7 +22,7 @@ from raccord.features.signatures import sending, store
 from raccord.features.signatures.models import SignatureCursor, SignatureRequest
 from raccord.features.signatures.states import FOLLOWED, State
 from raccord.features.signatures.verify import SignedDocumentRefused, check_signed
-from raccord.interfaces.signature.client import Transaction, UniversignClient
+from raccord.interfaces.signature.client import ONE_TRY, Transaction, UniversignClient
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -118,7 +118,7 @@ def sync(hub: Hub, request_id: int, client: UniversignClient | None = None) -> s
     request = store.get(hub, request_id)
     if request is None or State(request.state) not in FOLLOWED or not request.transaction_id:
         return "skipped"
-    with client or UniversignClient(hub) as reader:
+    with client or UniversignClient(hub, retry=ONE_TRY) as reader:
         tx = reader.transaction(request.transaction_id)
         if tx is None:
             return "unknown"
@@ -147,7 +147,7 @@ def follow_up(hub: Hub) -> dict[str, int]:
     """The scheduled run."""
     counts: Counter[str] = Counter(sending.sweep(hub))
     values = hub.values("signature")
-    with UniversignClient(hub, values) as client:
+    with UniversignClient(hub, values, ONE_TRY) as client:
         _run(hub, client, values, counts)
     counts.pop("unchanged", None)
     return dict(counts)

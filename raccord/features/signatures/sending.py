@@ -20,7 +20,7 @@ from raccord.features.signatures import store
 from raccord.features.signatures.dispatch import SEND_JOB, wake
 from raccord.features.signatures.models import SignatureRequest
 from raccord.features.signatures.states import State
-from raccord.interfaces.signature.client import Transaction, UniversignClient
+from raccord.interfaces.signature.client import ONE_TRY, Transaction, UniversignClient
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -48,7 +48,7 @@ class Sender:
         self.request = request
         self.values = hub.values("signature")
         self.actor = hub.technical_actor("signature").login
-        self.client = UniversignClient(hub, self.values)
+        self.client = UniversignClient(hub, self.values, ONE_TRY)
 
     def beat(self, **values: Any) -> None:
         store.note(self.hub, self.request.id, attempt_started_at=utcnow(), **values)

@@ -6,7 +6,7 @@ stays here."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -24,6 +24,9 @@ READ = RetryPolicy(attempts=2, delay_s=0.5)
 WRITE = RetryPolicy(attempts=2, delay_s=0.5, idempotent=False)
 OPEN_STATES = frozenset({"draft", "started", "paused"})
 PAGE = 100
+# One try per call: what background work uses (it re-queues, or waits for the next run,
+# instead of waiting in a thread).
+ONE_TRY = RetryPolicy()
 
 
 @dataclass(frozen=True)
@@ -110,8 +113,11 @@ def _message(response: httpx.Response) -> str:
 
 
 class UniversignClient:
-    def __init__(self, hub: Hub, values: dict[str, Any] | None = None) -> None:
+    def __init__(self, hub: Hub, values: dict[str, Any] | None = None,
+                 retry: RetryPolicy | None = None) -> None:
         self.values = values if values is not None else hub.values("signature")
+        # Background jobs give ONE_TRY; None: a read is tried twice, for a person waiting.
+        self.retry = retry
         self.http = hub.outgoing("signature", timeout=float(self.values.get("timeout_s") or 30))
         self.last_error = ""
         self._connection: httpx.Client | None = None
@@ -152,6 +158,8 @@ class UniversignClient:
     def _send(self, method: str, path: str, retry: RetryPolicy, **kwargs: Any
               ) -> httpx.Response:
         self.last_error = ""
+        if self.retry is not None:  # its tries, the call's own idempotency
+            retry = replace(self.retry, idempotent=retry.idempotent)
         try:
             return self.http.request(method, f"{self.base}{path}", retry=retry,
                                      client=self._client(), detail=self._detail,

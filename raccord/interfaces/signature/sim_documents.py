@@ -4,7 +4,9 @@ with pyHanko (one incremental signature per participant), and the requester atte
 
 from __future__ import annotations
 
+import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -87,6 +89,16 @@ def issue_signing_identity(ca_pem: bytes, ca_key_pem: bytes) -> SigningIdentity:
 def sign_pdf(identity: SigningIdentity, pdf: bytes, field_name: str, signer_name: str
              ) -> bytes:
     """Append one signature (a new invisible field) as an incremental update."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _sign(identity, pdf, field_name, signer_name)
+    # pyHanko runs its own event loop: never inside a running one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_sign, identity, pdf, field_name, signer_name).result()
+
+
+def _sign(identity: SigningIdentity, pdf: bytes, field_name: str, signer_name: str) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     meta = signers.PdfSignatureMetadata(field_name=field_name, name=signer_name,
                                         reason="Signature Universign (simulateur)")
