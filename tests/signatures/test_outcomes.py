@@ -3,6 +3,7 @@ expires, the signed PDF returned does not validate."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -48,10 +49,11 @@ def test_an_expired_transaction_expires_the_request(sig_hub: Hub, us: Universign
 
 
 def test_the_expiry_date_asked_for_is_the_transactions(sig_hub: Hub, us: Universign) -> None:
-    request = hand_over(sig_hub, "D-EXPIRY", expires_at="2027-01-15T17:00:00Z")
+    expires = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    request = hand_over(sig_hub, "D-EXPIRY", expires_at=expires)
     run_jobs(sig_hub)
     tx_id = store.get(sig_hub, request.id).transaction_id  # type: ignore[union-attr]
-    assert us.transactions[tx_id]["expires_at"] == "2027-01-15T17:00:00Z"
+    assert us.transactions[tx_id]["expires_at"] == expires
 
 
 def test_a_tampered_signed_pdf_is_refused(sig_hub: Hub, us: Universign) -> None:

@@ -60,6 +60,29 @@ def test_a_run_asks_only_about_the_requests_still_followed(sig_hub: Hub, us: Uni
                      for p in pending}
 
 
+def test_with_webhooks_a_run_lists_what_changed_instead_of_asking_each(
+        sig_hub: Hub, us: Universign, sandbox: Sandbox) -> None:
+    pending = [hand_over(sig_hub, f"D-HOOKED-{n}", signers=[ALICE]) for n in range(4)]
+    run_jobs(sig_hub)
+    sig_hub.settings.set("signature", "universign_webhooks", True, SYSTEM)
+    sig_hub.jobs.enqueue(FOLLOW_UP_JOB)
+    run_jobs(sig_hub)  # the first run reads each one and marks where the next listing starts
+    us.sign(sig_hub_transaction(sig_hub, pending[0].id), ALICE["email"])
+    sim = sandbox.simulators["signature"]
+    sim.counts.clear()
+    sig_hub.jobs.enqueue(FOLLOW_UP_JOB)
+    run_jobs(sig_hub)
+    reads = sorted(k for k in sim.counts if k.startswith("GET /signature/v1/"))
+    tx_id = sig_hub_transaction(sig_hub, pending[0].id)
+    assert reads == [f"GET /signature/v1/archives/{tx_id}/requester-attestation",
+                     "GET /signature/v1/transactions",
+                     f"GET /signature/v1/transactions/{tx_id}/archive/documents/"
+                     f"{us.transactions[tx_id]['documents'][0]['id']}/download"]
+    from raccord.features.signatures import store
+
+    assert store.get(sig_hub, pending[0].id).state == "signed"  # type: ignore[union-attr]
+
+
 def sig_hub_transaction(hub: Hub, request_id: int) -> str:
     from raccord.features.signatures import store
 
