@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from raccord.core.hub import Hub
+from raccord.core.simulator import Faults
 from raccord.features.signatures import followup, store
 from raccord.features.signatures.verify import SignedDocumentRefused, check_signed
 from raccord.interfaces.signature.simulator import Universign, expire
@@ -96,3 +97,18 @@ def test_a_signed_pdf_of_another_document_is_refused(sig_hub: Hub, us: Universig
     assert "not the one that was sent" in refused.value.message.en
     with pytest.raises(SignedDocumentRefused):
         check_signed(sig_hub, request.content, signed, 2)  # a signature missing
+
+
+def test_a_run_meeting_server_errors_changes_nothing_and_the_next_catches_up(
+        sig_hub: Hub, us: Universign, sandbox: Sandbox) -> None:
+    request = hand_over(sig_hub, "D-FAULTS", signers=[ALICE])
+    run_jobs(sig_hub)
+    tx_id = store.get(sig_hub, request.id).transaction_id  # type: ignore[union-attr]
+    us.sign(tx_id, ALICE["email"])
+    sim = sandbox.simulators["signature"]
+    sim.faults = Faults(error_rate=1.0, error_status=503)
+    counts = followup.follow_up(sig_hub)
+    assert counts["unreachable"] >= 1 and "signed" not in counts
+    assert store.get(sig_hub, request.id).state == "sent"  # type: ignore[union-attr]
+    sim.faults = Faults()
+    assert followup.follow_up(sig_hub).get("signed") == 1
