@@ -3,6 +3,7 @@ expires, the signed PDF returned does not validate."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -112,3 +113,19 @@ def test_a_run_meeting_server_errors_changes_nothing_and_the_next_catches_up(
     assert store.get(sig_hub, request.id).state == "sent"  # type: ignore[union-attr]
     sim.faults = Faults()
     assert followup.follow_up(sig_hub).get("signed") == 1
+
+
+def test_two_workers_woken_for_the_same_completion_fetch_it_once(
+        sig_hub: Hub, us: Universign, sandbox: Sandbox) -> None:
+    request = hand_over(sig_hub, "D-TWO-WORKERS", signers=[ALICE])
+    run_jobs(sig_hub)
+    tx_id = store.get(sig_hub, request.id).transaction_id  # type: ignore[union-attr]
+    us.sign(tx_id, ALICE["email"])
+    sim = sandbox.simulators["signature"]
+    sim.counts.clear()
+    sim.faults = Faults(latency_ms=300)  # both read the transaction before either fetches
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(lambda _: followup.sync(sig_hub, request.id), range(2)))
+    sim.faults = Faults()
+    assert outcomes == ["signed", "unchanged"]
+    assert sum(v for k, v in sim.counts.items() if k.endswith("/download")) == 1

@@ -91,6 +91,8 @@ def _complete(hub: Hub, request: SignatureRequest, tx: Transaction, client: Univ
         store.move(hub, request, State.FAILED, actor, Tr(
             "Transaction terminée sans document.", "Transaction completed without a document."))
         return "failed"
+    if not store.claim(hub, request, sending.lease_s(client.values)):
+        return "unchanged"  # another worker is fetching it
     signed = client.download_document(tx.id, document.id, archived)
     try:
         names = check_signed(hub, request.content, signed, len(request.signers))

@@ -186,7 +186,7 @@ def _send(hub: Hub, fresh: SignatureRequest, sender: Sender) -> str:
                Tr(f"Envoyée aux signataires (transaction {tx.id}).",
                   f"Sent to the signers (transaction {tx.id})."),
                transaction_id=tx.id, universign_state=tx.state, reason=None,
-               details={"transaction_id": tx.id})
+               attempt_started_at=None, details={"transaction_id": tx.id})
     return "sent"
 
 

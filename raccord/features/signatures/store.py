@@ -5,10 +5,10 @@ does its work once. Every change is told to the ERP (raccord.core.webhooks.notif
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import CursorResult
 
 from raccord.core.i18n import Tr
@@ -92,6 +92,20 @@ def add_event(hub: Hub, request: SignatureRequest, actor: str, message: Tr,
         session.add(SignatureEvent(request_id=request.id, actor=actor, from_state=request.state,
                                    to_state=request.state, message=tr_json(message),
                                    details=details))
+
+
+def claim(hub: Hub, request: SignatureRequest, lease_s: float) -> bool:
+    """Hold `request` for one piece of work (fetching its signed copy) for `lease_s`: two
+    workers woken for the same change do it once."""
+    now = utcnow()
+    with hub.db.session() as session:
+        result = cast(CursorResult[Any], session.execute(
+            update(SignatureRequest)
+            .where(SignatureRequest.id == request.id, SignatureRequest.state == request.state,
+                   or_(SignatureRequest.attempt_started_at.is_(None),
+                       SignatureRequest.attempt_started_at < now - timedelta(seconds=lease_s)))
+            .values(attempt_started_at=now)))
+        return result.rowcount == 1
 
 
 def events(hub: Hub, request_id: int) -> list[SignatureEvent]:
