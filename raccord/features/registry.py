@@ -19,7 +19,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 pages=True, menu=(MenuEntry("/thirdparties", Tr("Tiers", "Third parties")),)),
     FeatureSpec("banking", Tr("Banque", "Bank"), pages=True),
     FeatureSpec("signatures", Tr("Signature électronique", "Electronic signature"),
-                models=True, jobs=True, api=True, pages=True, cli=True, command="signature",
+                models=True, jobs=True, api=True, pages=True, commands=(Command("signature"),),
                 menu=(MenuEntry("/signatures", Tr("Demandes de signature",
                                                   "Signature requests")),)),
 )
