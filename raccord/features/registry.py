@@ -22,4 +22,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 models=True, jobs=True, api=True, pages=True, commands=(Command("signature"),),
                 menu=(MenuEntry("/signatures", Tr("Demandes de signature",
                                                   "Signature requests")),)),
+    FeatureSpec("calendar", Tr("Agendas", "Calendars"), models=True, jobs=True, api=True,
+                pages=True, commands=(Command("calendar"),),
+                menu=(MenuEntry("/calendar", Tr("Agendas Outlook", "Outlook calendars")),)),
 )

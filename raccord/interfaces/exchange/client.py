@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from raccord.interfaces.exchange.ews import EwsClient
+from raccord.interfaces.exchange.ews_calendar import EwsCalendar
 from raccord.interfaces.exchange.graph import GraphClient
+from raccord.interfaces.exchange.graph_calendar import GraphCalendar
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -21,8 +23,9 @@ class OpenedCalendar:
 
 class ExchangeClient:
     def __init__(self, hub: Hub) -> None:
+        self.hub = hub
         self.values: dict[str, Any] = hub.values("exchange")
-        self.http = hub.outgoing("exchange")
+        self.http = hub.outgoing("exchange", timeout=float(self.values.get("timeout_s") or 30))
 
     @property
     def uses_graph(self) -> bool:
@@ -33,6 +36,16 @@ class ExchangeClient:
 
     def ews(self) -> EwsClient:
         return EwsClient(self.http, self.values)
+
+    @property
+    def protocol(self) -> str:
+        return "graph" if self.uses_graph else "ews"
+
+    def calendars(self) -> GraphCalendar | EwsCalendar:
+        """Events of the employees' calendars, through the protocol the settings choose."""
+        if self.uses_graph:
+            return GraphCalendar(self.http, self.values, self.hub.limiter)
+        return EwsCalendar(self.ews(), self.hub.limiter)
 
     def open_calendar(self, mailbox: str) -> OpenedCalendar:
         if self.uses_graph:

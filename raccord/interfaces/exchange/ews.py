@@ -3,7 +3,8 @@ with the delegate user's password or an app-only OAuth token (Exchange Online)."
 
 from __future__ import annotations
 
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -141,8 +142,10 @@ class EwsClient:
                 "expires_in": token.expires_in}))
         return self._credentials
 
-    def open_calendar(self, mailbox: str) -> CalendarInfo:
-        """Open the mailbox's calendar folder (GetFolder on the `calendar` distinguished id)."""
+    @contextmanager
+    def account(self, mailbox: str) -> Iterator[Account]:
+        """The mailbox opened by delegation or impersonation (one connection, no retries:
+        raccord's own policies apply), closed afterwards."""
         config = Configuration(service_endpoint=self.url, credentials=self.credentials(),
                                auth_type=self.reach(), version=self.version(),
                                retry_policy=FailFast(), max_connections=1)
@@ -153,11 +156,17 @@ class EwsClient:
             with suppress(KeyError):  # the cache entry Account() made for exchangelib's class
                 del Protocol[config]
             account.protocol = protocol
-            folder = Calendar.get_distinguished(root=account.root)
-            return CalendarInfo(str(folder.name or "Calendar"), folder.total_count)
+            yield account
+        finally:
+            protocol.close()
+
+    def open_calendar(self, mailbox: str) -> CalendarInfo:
+        """Open the mailbox's calendar folder (GetFolder on the `calendar` distinguished id)."""
+        try:
+            with self.account(mailbox) as account:
+                folder = Calendar.get_distinguished(root=account.root)
+                return CalendarInfo(str(folder.name or "Calendar"), folder.total_count)
         except EWSError as error:
             raise ServiceError(ews_refusal(error, self.values, mailbox)) from None
         except requests.RequestException as error:
             raise ServiceError(diagnose_exception(error, self.url, self.http.timeout)) from None
-        finally:
-            protocol.close()

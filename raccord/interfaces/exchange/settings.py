@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from raccord.core.i18n import Tr
 from raccord.core.schema import Choice, Field, InterfaceSchema, Kind, Rule, requires_when
+from raccord.interfaces.common_fields import startup_delay
 
 EWS_URL = "https://outlook.office365.com/EWS/exchange.asmx"
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
@@ -77,10 +78,35 @@ SCHEMA = InterfaceSchema(
         CLIENT,
         SECRET,
         SECRET_EXPIRY,
+        Field("sync_interval_s", Tr("Intervalle de synchronisation des agendas",
+                                    "Calendar synchronisation interval"), Kind.INT,
+              default=300, minimum=30, help=Tr(
+                  "Secondes entre deux synchronisations planifiées de toutes les boîtes. Un "
+                  "rendez-vous changé dans l'ERP part aussitôt, sans attendre.",
+                  "Seconds between two scheduled synchronisations of every mailbox. An "
+                  "appointment changed in the ERP goes at once, without waiting.")),
+        startup_delay(),
         Field("graph_url", Tr("URL de Microsoft Graph", "Microsoft Graph URL"), Kind.URL,
               default=GRAPH_URL, advanced=True),
         Field("login_url", Tr("URL d'authentification Microsoft", "Microsoft login URL"),
               Kind.URL, default=LOGIN_URL, advanced=True),
+        Field("sync_past_days", Tr("Jours passés synchronisés", "Past days synchronised"),
+              Kind.INT, default=31, minimum=0, maximum=3650, advanced=True, help=Tr(
+                  "Les changements faits dans Outlook sont relus sur cette fenêtre.",
+                  "Changes made in Outlook are read back over this window.")),
+        Field("sync_future_days", Tr("Jours à venir synchronisés", "Future days synchronised"),
+              Kind.INT, default=366, minimum=1, maximum=3650, advanced=True),
+        Field("timeout_s", Tr("Délai d'attente d'une réponse (s)", "Answer timeout (s)"),
+              Kind.INT, default=30, minimum=1, maximum=300, advanced=True),
+        Field("webhook_url", Tr("URL de l'ERP prévenue des changements faits dans Outlook",
+                                "ERP URL told of changes made in Outlook"), Kind.URL,
+              advanced=True, help=Tr(
+                  "Reçoit en POST un JSON par rendez-vous changé ou supprimé dans Outlook, "
+                  "signé par l'en-tête X-Raccord-Signature (HMAC-SHA256 du corps).",
+                  "Receives a JSON POST per appointment changed or deleted in Outlook, signed "
+                  "in the X-Raccord-Signature header (HMAC-SHA256 of the body).")),
+        Field("webhook_secret", Tr("Secret de signature des notifications",
+                                   "Notification signing secret"), Kind.SECRET, advanced=True),
     ),
     rules=(
         Rule(("oauth", "graph", "tenant_id", "client_id", "client_secret"),

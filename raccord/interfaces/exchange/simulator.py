@@ -5,7 +5,9 @@ through `sim.state["directory"]` (see `sim_directory.py`)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from raccord.core.simulator import Simulator, build
+from raccord.interfaces.exchange.sim_calendar import Calendars
 from raccord.interfaces.exchange.sim_directory import (
     CALENDAR_ROLES,
     EWS_AUDIENCE,
@@ -23,6 +26,8 @@ from raccord.interfaces.exchange.sim_directory import (
     sandbox_directory,
 )
 from raccord.interfaces.exchange.sim_ews import handle_ews
+from raccord.interfaces.exchange.sim_graph import GraphCalendarSim
+from raccord.interfaces.exchange.sim_outlook import add_outlook_view
 
 SCOPES = {f"{GRAPH_AUDIENCE}/.default": GRAPH_AUDIENCE, f"{EWS_AUDIENCE}/.default": EWS_AUDIENCE}
 GRAPH_CODES = {429: "TooManyRequests", 500: "generalException", 502: "serviceNotAvailable",
@@ -70,6 +75,10 @@ def make_simulator() -> Simulator:
     sim = Simulator("exchange")
     directory = sandbox_directory()
     sim.state["directory"] = directory
+    calendars = Calendars()
+    sim.state["calendars"] = calendars
+    graph_sim = GraphCalendarSim(directory, calendars)
+    sim.state["graph"] = graph_sim
     app = FastAPI(title="Microsoft Entra ID, Graph and EWS (simulator)")
 
     def tenant_missing(tenant: str) -> JSONResponse | None:
@@ -188,6 +197,64 @@ def make_simulator() -> Simulator:
                 "isTallyingResponses": True, "isRemovable": False,
                 "owner": {"name": mailbox.name, "address": address}}
 
+    def graph_base(request: Request) -> str:
+        url = request.url
+        return f"{url.scheme}://{url.netloc}{request.scope.get('root_path', '')}/v1.0"
+
+    async def lost_answer() -> JSONResponse:
+        # The work is done; the answer never comes back in time (the client times out).
+        await asyncio.sleep(sim.faults.hang_s)
+        return graph_error(504, "serviceNotAvailable", "The answer was lost.")
+
+    @app.post("/v1.0/$batch")
+    async def batch(request: Request) -> Any:
+        grant = bearer_grant(request, GRAPH_AUDIENCE)
+        if isinstance(grant, JSONResponse):
+            return grant
+        try:
+            payload = json.loads(await request.body())
+            requests = list(payload["requests"])
+        except (ValueError, KeyError, TypeError):
+            return graph_error(400, "BadRequest", "Invalid batch payload.")
+        if len(requests) > 20:
+            return graph_error(400, "BadRequest",
+                               "The number of batch requests exceeds the limit of 20.")
+        base, answers, lost = graph_base(request), [], False
+        for item in requests:
+            headers = {str(k).lower(): str(v) for k, v in (item.get("headers") or {}).items()}
+            status, out_headers, body = await asyncio.to_thread(
+                graph_sim.handle, grant, str(item.get("method", "GET")).upper(),
+                str(item.get("url", "")), headers, item.get("body"), base)
+            if status == 0:
+                lost, status = True, 201
+            answers.append({"id": str(item.get("id")), "status": status,
+                            "headers": out_headers, "body": body})
+        if lost:
+            return await lost_answer()
+        return {"responses": answers}
+
+    @app.api_route("/v1.0/users/{rest:path}", methods=["GET", "POST", "PATCH", "DELETE"])
+    async def events(rest: str, request: Request) -> Any:
+        grant = bearer_grant(request, GRAPH_AUDIENCE)
+        if isinstance(grant, JSONResponse):
+            return grant
+        raw = await request.body()
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            return graph_error(400, "BadRequest", "Invalid JSON.")
+        path = f"/users/{rest}" + (f"?{request.url.query}" if request.url.query else "")
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        status, out_headers, answer = await asyncio.to_thread(
+            graph_sim.handle, grant, request.method, path, headers, body, graph_base(request))
+        if status == 0:
+            return await lost_answer()
+        if status == 204:
+            return Response(status_code=204, headers=out_headers)
+        return JSONResponse(answer, status_code=status, headers=out_headers)
+
+    add_outlook_view(app, directory, calendars)
+
     # IIS matches /EWS/Exchange.asmx whatever its case; anything else is not found.
     @app.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     async def ews(path: str, request: Request) -> Response:
@@ -196,7 +263,16 @@ def make_simulator() -> Simulator:
         return handle_ews(directory, sim, request.headers.get("authorization", ""),
                           await request.body())
 
-    return build(sim, app, _error_body)
+    simulator = build(sim, app, _error_body)
+    plain_reset = simulator.reset
+
+    def reset() -> None:  # the calendars start empty again with the counters
+        plain_reset()
+        calendars.__init__()  # type: ignore[misc]
+        graph_sim.drop_create_rate = 0.0
+
+    simulator.reset = reset  # type: ignore[method-assign]
+    return simulator
 
 
 def directory_of(sim: Simulator) -> Directory:

@@ -1,0 +1,1 @@
+"""Plannings and appointments of the ERP kept in the employees' Outlook calendars."""

@@ -1,0 +1,274 @@
+"""Calendar items through Exchange Web Services (exchangelib), for Exchange Server on premises
+(and Exchange Online until EWS is switched off there).
+
+CreateItem / UpdateItem / DeleteItem in bulk per mailbox, FindItem restricted on raccord's
+extended property (the same MAPI named property Graph reads), SyncFolderItems for the changes.
+`ErrorServerBusy` pauses the mailbox in the core limiter for the back-off Exchange asks for,
+then the call goes again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import requests
+from exchangelib import CalendarItem, EWSDateTime, EWSTimeZone, ExtendedProperty
+from exchangelib.errors import (
+    EWSError,
+    ErrorInvalidSyncStateData,
+    ErrorItemNotFound,
+    ErrorServerBusy,
+)
+from exchangelib.folders import Calendar
+from exchangelib.items import SEND_TO_NONE
+from exchangelib.properties import Attendee, ItemId, Mailbox
+from exchangelib.util import TNS
+
+from raccord.core.diagnosis import Diagnosis, Problem, ServiceError, diagnose_exception
+from raccord.core.i18n import Tr
+from raccord.interfaces.exchange.events import (
+    PROPERTY_NAME,
+    PROPERTY_SET,
+    Changes,
+    Create,
+    CursorExpired,
+    Delete,
+    EventData,
+    Find,
+    Operation,
+    Outcome,
+    RemoteEvent,
+    Update,
+)
+from raccord.interfaces.exchange.ews_errors import ews_refusal
+from raccord.interfaces.exchange.graph_calendar import mailbox_key
+
+if TYPE_CHECKING:
+    from exchangelib import Account
+
+    from raccord.core.ratelimit import RateLimiter
+    from raccord.interfaces.exchange.ews import EwsClient
+
+T = TypeVar("T")
+BUSY_ATTEMPTS = 6
+DEFAULT_BACK_OFF_S = 5.0
+SYNC_PAGE = 200
+# Graph's showAs and EWS's LegacyFreeBusyStatus name the same thing.
+FREE_BUSY = {"free": "Free", "tentative": "Tentative", "busy": "Busy", "oof": "OOF",
+             "workingElsewhere": "WorkingElsewhere", "unknown": "NoData"}
+SHOW_AS = {v: k for k, v in FREE_BUSY.items()}
+_ = TNS  # exchangelib's namespace, re-exported for the simulator's tests
+
+
+class RaccordId(ExtendedProperty):
+    property_set_id = PROPERTY_SET
+    property_name = PROPERTY_NAME
+    property_type = "String"
+
+
+if "raccord_id" not in {f.name for f in CalendarItem.FIELDS}:
+    CalendarItem.register("raccord_id", RaccordId)
+
+
+def _ews_time(moment: datetime, zone_name: str) -> EWSDateTime:
+    local = moment.astimezone(ZoneInfo(zone_name))
+    return EWSDateTime.from_datetime(local.replace(tzinfo=None)).replace(
+        tzinfo=EWSTimeZone(zone_name))
+
+
+def _item_fields(data: EventData) -> dict[str, Any]:
+    return {
+        "subject": data.subject, "start": _ews_time(data.start, data.time_zone),
+        "end": _ews_time(data.end, data.time_zone), "is_all_day": data.all_day,
+        "location": data.location or None, "body": data.body or None,
+        "categories": list(data.categories) or None,
+        "legacy_free_busy_status": FREE_BUSY.get(data.show_as, "Busy"),
+        "sensitivity": "Private" if data.private else "Normal",
+        "required_attendees": [Attendee(mailbox=Mailbox(email_address=a))
+                               for a in data.attendees] or None,
+    }
+
+
+UPDATE_FIELDS = ("subject", "start", "end", "is_all_day", "location", "body", "categories",
+                 "legacy_free_busy_status", "sensitivity", "required_attendees")
+
+
+def _event(item: CalendarItem, zone_name: str) -> RemoteEvent:
+    zone = ZoneInfo(zone_name)
+    start = item.start if isinstance(item.start, datetime) else datetime.now(zone)
+    end = item.end if isinstance(item.end, datetime) else start
+    data = EventData(
+        subject=str(item.subject or ""), start=start.astimezone(zone),
+        end=end.astimezone(zone), time_zone=zone_name, all_day=bool(item.is_all_day),
+        location=str(item.location or ""), body=str(item.body or ""),
+        categories=tuple(item.categories or ()),
+        show_as=SHOW_AS.get(str(item.legacy_free_busy_status or "Busy"), "busy"),
+        private=str(item.sensitivity or "Normal") in ("Private", "Confidential"),
+        attendees=tuple(str(a.mailbox.email_address) for a in item.required_attendees or ()
+                        if a.mailbox is not None))
+    return RemoteEvent(str(item.id), str(item.changekey or ""), str(item.uid or ""),
+                       getattr(item, "raccord_id", None) or None, data)
+
+
+class EwsCalendar:
+    def __init__(self, ews: EwsClient, limiter: RateLimiter) -> None:
+        self.ews = ews
+        self.limiter = limiter
+        self.time_zone = "Europe/Paris"
+        self.calls = 0
+        self.throttled = 0
+
+    @contextmanager
+    def _calendar(self, mailbox: str) -> Iterator[tuple[Account, Calendar]]:
+        with self.ews.account(mailbox) as account:
+            yield account, account.calendar
+
+    def _busy_safe(self, mailbox: str, call: Callable[[], T]) -> T:
+        """Run an EWS call; ErrorServerBusy pauses the mailbox for the back-off Exchange
+        asks for (the core limiter holds every worker), then the call goes again."""
+        for attempt in range(BUSY_ATTEMPTS):
+            self.limiter.acquire(mailbox_key(mailbox), [])
+            self.calls += 1
+            try:
+                return call()
+            except ErrorServerBusy as busy:
+                self.throttled += 1
+                if attempt == BUSY_ATTEMPTS - 1:
+                    raise
+                self.limiter.pause(mailbox_key(mailbox), float(busy.back_off or
+                                                               DEFAULT_BACK_OFF_S))
+        raise AssertionError("unreachable")
+
+    def _diagnosis(self, error: Exception, mailbox: str) -> Diagnosis:
+        if isinstance(error, ServiceError):
+            return error.diagnosis
+        if isinstance(error, requests.RequestException):
+            return diagnose_exception(error, self.ews.url, self.ews.http.timeout)
+        if isinstance(error, EWSError):
+            return ews_refusal(error, self.ews.values, mailbox)
+        return Diagnosis(Problem.PROTOCOL, Tr(f"Réponse EWS inattendue : {error}",
+                                              f"Unexpected EWS answer: {error}"))
+
+    # -- operations ----------------------------------------------------------------------
+    def run(self, operations: list[Operation]) -> list[Outcome]:
+        outcomes: dict[int, Outcome] = {}
+        by_mailbox: dict[str, list[int]] = {}
+        for index, op in enumerate(operations):
+            by_mailbox.setdefault(op.mailbox, []).append(index)
+        for mailbox, indexes in by_mailbox.items():
+            ops = [(i, operations[i]) for i in indexes]
+            try:
+                with self._calendar(mailbox) as (account, folder):
+                    outcomes.update(self._run_mailbox(account, folder, mailbox, ops))
+            except (EWSError, ServiceError, requests.RequestException) as error:
+                lost = isinstance(error, requests.ReadTimeout | requests.ConnectionError) and \
+                    not isinstance(error, requests.ConnectTimeout)
+                diagnosis = self._diagnosis(error, mailbox)
+                for i, op in ops:
+                    if i not in outcomes:
+                        kind = "unknown" if lost else "failed"
+                        outcomes[i] = Outcome(op, kind, diagnosis=diagnosis)
+        return [outcomes[i] for i in range(len(operations))]
+
+    def _run_mailbox(self, account: Account, folder: Calendar, mailbox: str,
+                     ops: list[tuple[int, Operation]]) -> dict[int, Outcome]:
+        done: dict[int, Outcome] = {}
+        creates = [(i, op) for i, op in ops if isinstance(op, Create)]
+        updates = [(i, op) for i, op in ops if isinstance(op, Update)]
+        deletes = [(i, op) for i, op in ops if isinstance(op, Delete)]
+        finds = [(i, op) for i, op in ops if isinstance(op, Find)]
+        if finds:
+            wanted = [op.raccord_id for _, op in finds]
+            found = self._busy_safe(mailbox, lambda: list(folder.filter(
+                raccord_id__in=wanted)) if len(wanted) > 1 else list(folder.filter(
+                    raccord_id=wanted[0])))
+            by_id = {getattr(item, "raccord_id", None): item for item in found
+                     if isinstance(item, CalendarItem)}
+            for i, op in finds:
+                item = by_id.get(op.raccord_id)
+                done[i] = Outcome(op, "done", _event(item, self.time_zone) if item else None)
+        if creates:
+            items = [CalendarItem(account=account, folder=folder, raccord_id=op.raccord_id,
+                                  **_item_fields(op.data)) for _, op in creates]
+            results = self._busy_safe(mailbox, lambda: account.bulk_create(
+                folder=folder, items=items, send_meeting_invitations=SEND_TO_NONE))
+            for (i, op), result in zip(creates, results, strict=True):
+                done[i] = self._result(op, result, mailbox)
+        if updates:
+            items = [(CalendarItem(account=account, folder=folder, id=op.remote_id,
+                                   **_item_fields(op.data)), list(UPDATE_FIELDS))
+                     for _, op in updates]
+            results = self._busy_safe(mailbox, lambda: account.bulk_update(
+                items=items, conflict_resolution="AlwaysOverwrite",
+                send_meeting_invitations_or_cancellations=SEND_TO_NONE))
+            for (i, op), result in zip(updates, results, strict=True):
+                done[i] = self._result(op, result, mailbox)
+        if deletes:
+            ids = [ItemId(id=op.remote_id) for _, op in deletes]
+            results = self._busy_safe(mailbox, lambda: account.bulk_delete(
+                ids=ids, send_meeting_cancellations=SEND_TO_NONE))
+            for (i, op), result in zip(deletes, results, strict=True):
+                if result is True:
+                    done[i] = Outcome(op, "done")
+                else:
+                    done[i] = self._result(op, result, mailbox)
+        return done
+
+    def _result(self, op: Operation, result: Any, mailbox: str) -> Outcome:
+        if isinstance(result, ErrorItemNotFound):
+            return Outcome(op, "missing")
+        if isinstance(result, ErrorServerBusy):
+            return Outcome(op, "throttled", retry_after=float(result.back_off or 5))
+        if isinstance(result, Exception):
+            return Outcome(op, "failed", diagnosis=self._diagnosis(result, mailbox))
+        remote_id, change_key = (result if isinstance(result, tuple) else
+                                 (result.id, result.changekey))
+        data = op.data if isinstance(op, Create | Update) else None
+        return Outcome(op, "done", RemoteEvent(str(remote_id), str(change_key or ""), "",
+                                                getattr(op, "raccord_id", None), data))
+
+    # -- changes -------------------------------------------------------------------------
+    def changes(self, cursors: dict[str, str | None], start: datetime, end: datetime,
+                page_size: int = SYNC_PAGE, max_pages: int = 50
+                ) -> dict[str, Changes | CursorExpired | Outcome]:
+        """SyncFolderItems on each mailbox's calendar (the whole folder: EWS has no window)."""
+        results: dict[str, Changes | CursorExpired | Outcome] = {}
+        for mailbox, cursor in cursors.items():
+            try:
+                results[mailbox] = self._busy_safe(
+                    mailbox, lambda m=mailbox, c=cursor: self._sync(m, c, page_size))
+            except ErrorInvalidSyncStateData:
+                results[mailbox] = CursorExpired(mailbox)
+            except (EWSError, ServiceError, requests.RequestException) as error:
+                results[mailbox] = Outcome(Find(mailbox, ""), "failed",
+                                           diagnosis=self._diagnosis(error, mailbox))
+        return results
+
+    def _sync(self, mailbox: str, cursor: str | None, page_size: int) -> Changes:
+        changed: dict[str, RemoteEvent] = {}
+        removed: set[str] = set()
+        with self._calendar(mailbox) as (_account, folder):
+            for change, item in folder.sync_items(sync_state=cursor or None,
+                                                  max_changes_returned=page_size):
+                if change == "delete":
+                    removed.add(str(item.id))
+                    changed.pop(str(item.id), None)
+                elif isinstance(item, CalendarItem):
+                    changed[str(item.id)] = _event(item, self.time_zone)
+                    removed.discard(str(item.id))
+            state = folder.item_sync_state
+        return Changes(list(changed.values()), sorted(removed), str(state or ""))
+
+    def owned(self, mailbox: str) -> list[RemoteEvent]:
+        def listing() -> list[RemoteEvent]:
+            with self._calendar(mailbox) as (_account, folder):
+                return [_event(i, self.time_zone) for i in folder.filter(
+                    raccord_id__exists=True) if isinstance(i, CalendarItem)]
+
+        try:
+            return self._busy_safe(mailbox, listing)
+        except (EWSError, requests.RequestException) as error:
+            raise ServiceError(self._diagnosis(error, mailbox)) from None
