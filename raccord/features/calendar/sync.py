@@ -156,10 +156,11 @@ class Engine:
     def _work(self, runs: dict[str, MailboxRun], pull: bool) -> None:
         for address in self._switched(list(runs)):
             self._resync(runs[address])
-        self.push(runs)
+        finished: set[int] = set()  # failed in this run: tried again at the next one
+        self.push(runs, finished)
         if pull:
             self.pull(runs)
-            self.push(runs)
+            self.push(runs, finished)
 
     def _start_runs(self, addresses: list[str]) -> dict[str, int]:
         with self.hub.db.session() as session:
@@ -195,9 +196,8 @@ class Engine:
                 log.warning("calendar sync of %s failed: %s", run.address, run.error.en)
 
     # -- push ----------------------------------------------------------------------------
-    def push(self, runs: dict[str, MailboxRun]) -> None:
+    def push(self, runs: dict[str, MailboxRun], finished: set[int]) -> None:
         looked_up: set[int] = set()   # a Find found nothing: create (same transactionId)
-        finished: set[int] = set()    # failed in this run: tried again at the next one
         for _ in range(PUSH_ROUNDS):
             planned = self._plan(list(runs), looked_up, finished)
             if not planned:

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 import requests
 from exchangelib import CalendarItem, EWSDateTime, EWSTimeZone, ExtendedProperty
 from exchangelib.errors import (
-    EWSError,
     ErrorInvalidSyncStateData,
     ErrorItemNotFound,
     ErrorServerBusy,
+    EWSError,
 )
 from exchangelib.folders import Calendar
 from exchangelib.items import SEND_TO_NONE

@@ -34,7 +34,7 @@ from raccord.interfaces.exchange.events import (
     RemoteEvent,
     Update,
 )
-from raccord.interfaces.exchange.graph import GraphClient, calendar_refusal, graph_error
+from raccord.interfaces.exchange.graph import GraphClient, calendar_refusal
 from raccord.interfaces.exchange.graph_events import (
     create_json,
     event_json,
@@ -102,8 +102,16 @@ class GraphCalendar:
         return {"Authorization": f"Bearer {self.graph.token()}", "Prefer": PREFER,
                 "Accept": "application/json"}
 
+    @staticmethod
+    def _own_headers(request: _Request) -> dict[str, str]:
+        """A request's headers with raccord's Prefer (zone, text bodies, immutable ids)
+        joined to its own (page size): each request of a batch carries its own."""
+        headers = dict(request.headers or {})
+        headers["Prefer"] = ", ".join(p for p in (PREFER, headers.get("Prefer")) if p)
+        return headers
+
     def _one(self, request: _Request, idempotent: bool) -> _Answer:
-        headers = {**self._headers(), **(request.headers or {})}
+        headers = {**self._headers(), **self._own_headers(request)}
         if request.body is not None:
             headers["Content-Type"] = "application/json"
         self.calls += 1
@@ -124,8 +132,8 @@ class GraphCalendar:
         payload = {"requests": [
             {"id": r.id, "method": r.method, "url": r.url,
              **({"body": r.body, "headers": {"Content-Type": "application/json",
-                                             **(r.headers or {})}} if r.body is not None
-                else {"headers": r.headers} if r.headers else {})}
+                                             **self._own_headers(r)}} if r.body is not None
+                else {"headers": self._own_headers(r)})}
             for r in requests]}
         self.calls += 1
         response = self.http.request(
