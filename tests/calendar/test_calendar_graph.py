@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (fixtures imported from tests.calendar.helpers)
 """ERP appointments kept in Outlook through Microsoft Graph (the simulator's tenant): pushes,
 changes coming back, the conflict rule of each field, and exactly-once under lost answers,
 expired cursors, killed runs and two workers."""
