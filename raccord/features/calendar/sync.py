@@ -348,7 +348,11 @@ class Engine:
         with self.hub.db.session() as session:
             for event in changed:
                 row = self._row_for(session, run.address, event)
-                if row is not None and row.change_key != event.change_key:
+                if row is None:
+                    continue
+                if row.remote_id != event.remote_id or row.protocol != self.protocol:
+                    self._adopt(session, row, event)
+                elif row.change_key != event.change_key:
                     self._reconcile(session, row, event, run)
             for remote_id in removed:
                 row = session.scalar(select(Appointment).where(
@@ -363,12 +367,24 @@ class Engine:
                  ) -> Appointment | None:
         if event.raccord_id:
             row = session.scalar(select(Appointment).where(Appointment.uid == event.raccord_id))
-            if row is not None and row.mailbox == address:
-                if row.remote_id != event.remote_id and not row.deleted:
-                    row.remote_id, row.protocol = event.remote_id, self.protocol
+            if row is not None and row.mailbox == address and row.state not in (
+                    State.DELETED.value, State.REMOVED_IN_OUTLOOK.value):
                 return row
         return session.scalar(select(Appointment).where(
             Appointment.mailbox == address, Appointment.remote_id == event.remote_id))
+
+    def _adopt(self, session: Session, row: Appointment, event: RemoteEvent) -> None:
+        """An event found by raccord's id that the appointment is not linked to (a create
+        whose answer was lost, an event seen through the other protocol): link it; Outlook
+        is brought to the ERP's values by the next push if they differ."""
+        had_link = bool(row.remote_id)
+        self._link(row, event)
+        note(session, row.id, "raccord", "found_again", {"remote_id": event.remote_id})
+        if event.data is None:
+            return
+        if not had_link and not row.deleted and (
+                event.data.comparable() == desired(row).comparable()):
+            self._synced(row, row.erp_version)
 
     def _confirm_removed(self, address: str, removed: list[str]
                          ) -> tuple[list[RemoteEvent], list[str]]:

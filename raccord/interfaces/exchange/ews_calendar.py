@@ -20,6 +20,7 @@ from exchangelib.errors import (
     ErrorInvalidSyncStateData,
     ErrorItemNotFound,
     ErrorServerBusy,
+    ErrorTimeoutExpired,
     EWSError,
 )
 from exchangelib.folders import Calendar
@@ -98,8 +99,11 @@ UPDATE_FIELDS = ("subject", "start", "end", "is_all_day", "location", "body", "c
 
 def _event(item: CalendarItem, zone_name: str) -> RemoteEvent:
     zone = ZoneInfo(zone_name)
-    start = item.start if isinstance(item.start, datetime) else datetime.now(zone)
-    end = item.end if isinstance(item.end, datetime) else start
+    # exchangelib's own datetimes refuse standard zones: handed over as plain datetimes.
+    start = (datetime.fromtimestamp(item.start.timestamp(), zone)
+             if isinstance(item.start, datetime) else datetime.now(zone))
+    end = (datetime.fromtimestamp(item.end.timestamp(), zone)
+           if isinstance(item.end, datetime) else start)
     data = EventData(
         subject=str(item.subject or ""), start=start.astimezone(zone),
         end=end.astimezone(zone), time_zone=zone_name, all_day=bool(item.is_all_day),
@@ -164,8 +168,9 @@ class EwsCalendar:
                 with self._calendar(mailbox) as (account, folder):
                     outcomes.update(self._run_mailbox(account, folder, mailbox, ops))
             except (EWSError, ServiceError, requests.RequestException) as error:
-                lost = isinstance(error, requests.ReadTimeout | requests.ConnectionError) and \
-                    not isinstance(error, requests.ConnectTimeout)
+                # exchangelib turns a read timeout into ErrorTimeoutExpired: the request
+                # went out, its effect is unknown.
+                lost = isinstance(error, ErrorTimeoutExpired | requests.ReadTimeout)
                 diagnosis = self._diagnosis(error, mailbox)
                 for i, op in ops:
                     if i not in outcomes:

@@ -14,6 +14,7 @@ from lxml import etree
 
 from raccord.core.simulator import Simulator
 from raccord.interfaces.exchange.sim_directory import EWS_AUDIENCE, EWS_ROLE, Directory
+from raccord.interfaces.exchange.sim_ews_items import busy_fault_body
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 T = "http://schemas.microsoft.com/exchange/services/2006/types"
@@ -134,7 +135,22 @@ def handle_ews(directory: Directory, sim: Simulator, authorization: str, raw: by
         acting = impersonated
     get_folder = envelope.find(".//s:Body/m:GetFolder", namespaces=NS)
     if get_folder is None:
-        return soap_fault("ErrorInvalidRequest", "The request is invalid.")
+        items = sim.state.get("ews_items")
+        body = envelope.find(".//s:Body", namespaces=NS)
+        operation = body[0] if body is not None and len(body) else None
+        if items is None or operation is None:
+            return soap_fault("ErrorInvalidRequest", "The request is invalid.")
+        answer = items.handle(operation, acting, caller.full_access | {caller.login},
+                              bool(impersonated))
+        if isinstance(answer, tuple) and answer[0] == "__lost__":
+            return Response(_envelope(answer[1]), media_type=XML_TYPE,
+                            headers={"x-sim-lost": "1"})
+        if isinstance(answer, tuple) and answer[0] == "ErrorServerBusy":
+            return Response(_envelope(busy_fault_body(int(answer[1]))), status_code=500,
+                            media_type=XML_TYPE)
+        if isinstance(answer, tuple):
+            return soap_fault(*answer)
+        return Response(_envelope(answer), media_type=XML_TYPE)
     messages = []
     for folder_id in get_folder.findall("m:FolderIds/t:DistinguishedFolderId", namespaces=NS):
         messages.append(_get_folder(directory, caller, acting, folder_id))

@@ -26,6 +26,7 @@ from raccord.interfaces.exchange.sim_directory import (
     sandbox_directory,
 )
 from raccord.interfaces.exchange.sim_ews import handle_ews
+from raccord.interfaces.exchange.sim_ews_items import EwsItems
 from raccord.interfaces.exchange.sim_graph import GraphCalendarSim
 from raccord.interfaces.exchange.sim_outlook import add_outlook_view
 
@@ -79,6 +80,7 @@ def make_simulator() -> Simulator:
     sim.state["calendars"] = calendars
     graph_sim = GraphCalendarSim(directory, calendars)
     sim.state["graph"] = graph_sim
+    sim.state["ews_items"] = EwsItems(directory, calendars)
     app = FastAPI(title="Microsoft Entra ID, Graph and EWS (simulator)")
 
     def tenant_missing(tenant: str) -> JSONResponse | None:
@@ -260,8 +262,11 @@ def make_simulator() -> Simulator:
     async def ews(path: str, request: Request) -> Response:
         if request.method != "POST" or path.lower() != "ews/exchange.asmx":
             return JSONResponse({"detail": "Not Found"}, status_code=404)
-        return handle_ews(directory, sim, request.headers.get("authorization", ""),
-                          await request.body())
+        answer = handle_ews(directory, sim, request.headers.get("authorization", ""),
+                            await request.body())
+        if answer.headers.get("x-sim-lost"):  # carried out; the answer comes too late
+            await asyncio.sleep(sim.faults.hang_s)
+        return answer
 
     simulator = build(sim, app, _error_body)
     plain_reset = simulator.reset
@@ -270,6 +275,7 @@ def make_simulator() -> Simulator:
         plain_reset()
         calendars.__init__()  # type: ignore[misc]
         graph_sim.drop_create_rate = 0.0
+        sim.state["ews_items"] = EwsItems(directory, calendars)
 
     simulator.reset = reset  # type: ignore[method-assign]
     return simulator

@@ -1,0 +1,145 @@
+# ruff: noqa: F811  (fixtures imported from tests.calendar.helpers)
+"""ERP appointments kept in Outlook through Exchange Web Services (exchangelib against the
+simulator's SOAP service), and the switch from EWS to Graph keeping every link."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from raccord.core.hub import Hub
+from raccord.core.settings_store import SYSTEM
+from raccord.core.simulator import Faults, Simulator
+from raccord.features.calendar import records
+from raccord.features.calendar.sync import sync
+from raccord.interfaces.exchange.sim_calendar import Calendars
+from tests.calendar.helpers import (  # noqa: F401  (fixtures)
+    MAILBOX,
+    appointment,
+    calendars,
+    events_of,
+    ews_hub,
+    exchange,
+    tomorrow,
+)
+
+NOTHING = dict.fromkeys(("created", "updated", "deleted", "pulled_back", "failed"), 0)
+
+
+def state(hub: Hub, erp_id: str) -> dict[str, Any]:
+    row = records.get(hub, erp_id)
+    assert row is not None
+    return records.as_dict(row, records.history(hub, row.id))
+
+
+@pytest.mark.parametrize("mode", [{"impersonation": True}, {"impersonation": False},
+                                  {"oauth": True}],
+                         ids=["impersonation", "delegation", "oauth"])
+def test_created_changed_deleted_through_ews(ews_hub: Hub, calendars: Calendars,
+                                            mode: dict[str, Any]) -> None:
+    ews_hub.settings.set_many("exchange", mode, SYSTEM)
+    records.save(ews_hub, appointment("E-1", show_as="tentative", attendees=["a@b.fr"]))
+    assert sync(ews_hub).counts["created"] == 1
+    [event] = events_of(calendars)
+    row = records.get(ews_hub, "E-1")
+    assert row is not None and list(event.props.values()) == [row.uid]
+    assert event.fields["show_as"] == "tentative" and event.fields["attendees"] == ["a@b.fr"]
+    assert event.fields["start"] == tomorrow(9)
+    assert state(ews_hub, "E-1")["sync"]["remote_id"] == event.ews_id
+    assert sync(ews_hub).counts == NOTHING
+
+    records.change(ews_hub, "E-1", {"subject": "Réunion de chantier", "start": tomorrow(8)})
+    assert sync(ews_hub).counts["updated"] == 1
+    assert event.fields["subject"] == "Réunion de chantier"
+    assert event.fields["start"] == tomorrow(8)
+    assert sync(ews_hub).counts == NOTHING
+
+    records.remove(ews_hub, "E-1")
+    assert sync(ews_hub).counts["deleted"] == 1 and events_of(calendars) == []
+
+
+def test_changes_in_outlook_come_back_through_sync_folder_items(ews_hub: Hub,
+                                                                calendars: Calendars) -> None:
+    records.save(ews_hub, appointment("E-2"))
+    records.save(ews_hub, appointment("E-3"))
+    records.save(ews_hub, appointment("E-4"))
+    sync(ews_hub)
+    moved, renamed, deleted = events_of(calendars)
+    calendars.update(moved, {"start": tomorrow(15), "end": tomorrow(16)})
+    calendars.update(renamed, {"subject": "Autre chose"})
+    calendars.delete(deleted)
+    totals = sync(ews_hub)
+    assert totals.counts["pulled_back"] == 2 and totals.counts["updated"] == 1
+    assert state(ews_hub, "E-2")["start"] == tomorrow(15).isoformat()
+    assert renamed.fields["subject"] == "Intervention E-3"
+    assert state(ews_hub, "E-4")["sync"]["state"] == "removed_in_outlook"
+    assert sync(ews_hub).counts == NOTHING
+
+
+def test_an_invalid_sync_state_resyncs_without_duplicates(ews_hub: Hub,
+                                                          calendars: Calendars) -> None:
+    for n in range(4):
+        records.save(ews_hub, appointment(f"E-R{n}"))
+    sync(ews_hub)
+    first = events_of(calendars)[0]
+    calendars.update(first, {"start": tomorrow(11), "end": tomorrow(12)})
+    assert calendars.expire(MAILBOX) >= 1
+    totals = sync(ews_hub)
+    assert totals.counts["created"] == 0 and totals.counts["pulled_back"] == 1
+    assert len(events_of(calendars)) == 4
+    assert sync(ews_hub).counts == NOTHING
+
+
+def test_a_lost_create_item_answer_is_found_again(ews_hub: Hub, exchange: Simulator,
+                                                   calendars: Calendars) -> None:
+    ews_hub.settings.set_many("exchange", {"timeout_s": 1}, SYSTEM)
+    exchange.faults = Faults(hang_s=1.5)
+    exchange.state["ews_items"].drop_create_rate = 1.0
+    records.save(ews_hub, appointment("E-L"))
+    sync(ews_hub)
+    exchange.state["ews_items"].drop_create_rate = 0.0
+    sync(ews_hub)
+    assert len(events_of(calendars)) == 1
+    after = state(ews_hub, "E-L")
+    assert after["sync"]["state"] == "synced"
+    assert "found_again" in [h["event"] for h in after["history"]]
+
+
+def test_server_busy_is_waited_out(ews_hub: Hub, exchange: Simulator,
+                                   calendars: Calendars) -> None:
+    records.save(ews_hub, appointment("E-B"))
+    exchange.state["ews_items"].busy_back_off_ms = 700
+    calendars.server_busy_next = 2
+    started = time.monotonic()
+    totals = sync(ews_hub)
+    assert time.monotonic() - started >= 1.2  # two back-offs of 0.7 s, honoured
+    assert calendars.throttled == 2 and calendars.server_busy_next == 0
+    assert totals.counts["created"] == 1 and totals.counts["failed"] == 0
+    assert len(events_of(calendars)) == 1
+
+
+def test_switching_from_ews_to_graph_keeps_every_link(ews_hub: Hub,
+                                                      calendars: Calendars) -> None:
+    for n in range(6):
+        records.save(ews_hub, appointment(f"SW-{n}"))
+    sync(ews_hub)
+    events = events_of(calendars)
+    assert len(events) == 6
+    calendars.update(events[0], {"start": tomorrow(13), "end": tomorrow(14)})
+    ews_hub.settings.set_many("exchange", {"graph": True}, SYSTEM)
+    records.change(ews_hub, "SW-1", {"location": "Grenoble"})
+    totals = sync(ews_hub)
+    assert totals.counts["created"] == 0 and totals.counts["failed"] == 0
+    assert totals.counts["updated"] == 1 and totals.counts["pulled_back"] == 1
+    assert len(events_of(calendars)) == 6
+    for n, event in enumerate(events_of(calendars)):
+        link = state(ews_hub, f"SW-{n}")["sync"]
+        assert (link["protocol"], link["remote_id"]) == ("graph", event.graph_id)
+    assert events[1].fields["location"] == "Grenoble"
+    assert state(ews_hub, "SW-0")["start"] == tomorrow(13).isoformat()
+    assert sync(ews_hub).counts == NOTHING
+    calendars.delete(events[2])
+    assert sync(ews_hub).counts["pulled_back"] == 1
+    assert len(events_of(calendars)) == 5
