@@ -34,7 +34,7 @@ from raccord.interfaces.exchange.events import (
     RemoteEvent,
     Update,
 )
-from raccord.interfaces.exchange.graph import GraphClient, calendar_refusal
+from raccord.interfaces.exchange.graph import NO_MAILBOX_CODES, GraphClient, calendar_refusal
 from raccord.interfaces.exchange.graph_events import (
     create_json,
     event_json,
@@ -243,6 +243,13 @@ class GraphCalendar:
 
     def _explain(self, diagnosis: Diagnosis, mailbox: str, code: str = "") -> Diagnosis:
         code = code or str(self.graph.last_error.get("code", ""))
+        if diagnosis.problem is Problem.NOT_FOUND and code in NO_MAILBOX_CODES:
+            return Diagnosis(Problem.NOT_FOUND, Tr(
+                f"La boîte « {mailbox} » est introuvable dans Exchange Online (utilisateur "
+                "inconnu ou sans boîte aux lettres) : vérifiez l'adresse envoyée par l'ERP, ou "
+                "désactivez cette boîte.",
+                f"The mailbox '{mailbox}' cannot be found in Exchange Online (unknown user or "
+                "no mailbox): check the address the ERP sends, or disable this mailbox."), 404)
         return calendar_refusal(diagnosis, code, mailbox)
 
     # -- changes -------------------------------------------------------------------------

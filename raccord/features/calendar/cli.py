@@ -1,0 +1,84 @@
+"""`raccord calendar ...`: synchronise mailboxes now, see where each stands.
+
+    raccord calendar sync [MAILBOX...] [--json]   exit 1 when a mailbox failed
+    raccord calendar status [--json]
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from raccord.core.i18n import Tr
+from raccord.features.calendar.status import calendar_status
+from raccord.features.calendar.sync import COUNTS, sync
+from raccord.toolkit.cli import fail, lang, open_hub, out
+
+app = typer.Typer(no_args_is_help=True,
+                  help="Outlook calendars: synchronise the ERP's appointments now, status.")
+
+LABELS = {"created": Tr("créés", "created"), "updated": Tr("modifiés", "updated"),
+          "deleted": Tr("supprimés", "deleted"),
+          "pulled_back": Tr("revenus d'Outlook", "pulled back"),
+          "failed": Tr("en échec", "failed")}
+
+
+@app.command("sync")
+def sync_command(mailboxes: Annotated[list[str] | None, typer.Argument(
+                     help="Mailbox addresses (all enabled mailboxes when none).")] = None,
+                 as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Synchronise now (both ways) and print the counts."""
+    hub = open_hub()
+    words = lang()
+    if mailboxes:
+        known = {m["address"] for m in calendar_status(hub)["mailboxes"]}
+        unknown = [m for m in mailboxes if m.lower() not in known]
+        if unknown:
+            raise fail(Tr(f"Boîte inconnue de raccord : {', '.join(unknown)} (elle apparaît "
+                          "dès que l'ERP lui envoie un rendez-vous).",
+                          f"Mailbox unknown to raccord: {', '.join(unknown)} (it appears "
+                          "once the ERP sends it an appointment)."))
+    totals = sync(hub, mailboxes or None, trigger="cli")
+    data = {**totals.as_dict(), "failing": totals.failing}
+    if as_json:
+        out.print_json(json.dumps(data))
+    else:
+        counts = ", ".join(f"{totals.counts[k]} {LABELS[k](words)}" for k in COUNTS)
+        out.print(Tr(f"{totals.mailboxes} boîte(s) synchronisée(s) : {counts}.",
+                     f"{totals.mailboxes} mailbox(es) synchronised: {counts}.")(words),
+                  markup=False)
+        if totals.busy:
+            out.print(Tr(f"{totals.busy} boîte(s) déjà en cours de synchronisation ailleurs.",
+                         f"{totals.busy} mailbox(es) already being synchronised elsewhere."
+                         )(words), markup=False)
+        for address in totals.failing:
+            out.print(Tr(f"En échec répété : {address}", f"Failing repeatedly: {address}"
+                         )(words), markup=False)
+    if totals.counts["failed"]:
+        raise typer.Exit(1)
+
+
+@app.command("status")
+def status_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Each mailbox's last sync and the appointments not yet in Outlook."""
+    hub = open_hub()
+    data = calendar_status(hub)
+    if as_json:
+        out.print_json(json.dumps(data))
+        return
+    words = lang()
+    table = Table(Tr("Boîte", "Mailbox")(words), Tr("Dernière synchro", "Last sync")(words),
+                  Tr("Résultat", "Outcome")(words), Tr("Échecs", "Failures")(words),
+                  Tr("En attente", "Pending")(words))
+    for box in data["mailboxes"]:
+        table.add_row(box["address"], box["last_sync_at"] or "—", box["last_outcome"] or "—",
+                      str(box["failures"]), str(box["pending"]))
+    out.print(table)
+    out.print(Tr(f"Protocole : {data['protocol']} · rendez-vous : {data['appointments']} · "
+                 f"en attente : {data['pending']} · en échec : {data['failed']}",
+                 f"Protocol: {data['protocol']} · appointments: {data['appointments']} · "
+                 f"pending: {data['pending']} · failed: {data['failed']}")(words),
+              markup=False)
