@@ -10,6 +10,7 @@ Per (application, mailbox): at most 4 requests at once and `budget` requests in 
 from __future__ import annotations
 
 import base64
+import random
 import secrets
 import threading
 import time
@@ -101,17 +102,37 @@ class Calendars:
         self.concurrency = 4
         self.throttled = 0
         self.server_busy_next = 0  # EWS: the next N requests answer ErrorServerBusy
+        # Share of requests refused with a 429 at random (beyond the limits), and the
+        # requests that came back to a throttled mailbox in a later call before its
+        # Retry-After had passed (a client not honouring it).
+        self.throttle_rate = 0.0
+        self.retry_after_s = 1
+        self.blocked: dict[str, tuple[float, int]] = {}
+        self.early = 0
 
     def of(self, mailbox: str) -> MailboxCalendar:
         with self.lock:
             return self.mailboxes.setdefault(mailbox.lower(), MailboxCalendar())
 
     # -- limits --------------------------------------------------------------------------
-    def enter(self, mailbox: str) -> None:
-        """Count a request on the mailbox; Throttled when over its limits."""
+    def enter(self, mailbox: str, call: int = 0) -> None:
+        """Count a request on the mailbox (`call`: the HTTP call it came in); Throttled when
+        over its limits, or while a Retry-After given to the mailbox has not passed."""
         calendar = self.of(mailbox)
         now = time.monotonic()
         with self.lock:
+            until, by_call = self.blocked.get(mailbox, (0.0, 0))
+            if now < until:
+                if call != by_call:
+                    self.early += 1
+                self.throttled += 1
+                raise Throttled(max(1, int(until - now + 0.999)), "ApplicationThrottled",
+                                "Application is over its MailboxConcurrency limit.")
+            if self.throttle_rate and random.random() < self.throttle_rate:
+                self.throttled += 1
+                self.blocked[mailbox] = (now + self.retry_after_s, call)
+                raise Throttled(self.retry_after_s, "TooManyRequests",
+                                "Please retry again later.")
             calls = calendar.calls
             while calls and calls[0] <= now - self.window_s:
                 calls.popleft()
@@ -122,6 +143,7 @@ class Calendars:
             if len(calls) >= self.budget:
                 self.throttled += 1
                 wait = max(1, int(calls[len(calls) - self.budget] + self.window_s - now + 0.999))
+                self.blocked[mailbox] = (now + wait, call)
                 raise Throttled(wait, "ApplicationThrottled",
                                 "Application is over its MailboxRequests limit.")
             calls.append(now)

@@ -128,8 +128,11 @@ class GraphCalendarSim:
         # Share of create answers lost (carried out, then the answer never comes).
         self.drop_create_rate = 0.0
 
+    def lose_answer(self) -> bool:
+        return bool(self.drop_create_rate) and random.random() < self.drop_create_rate
+
     def handle(self, grant: Grant, method: str, url: str, headers: dict[str, str],
-               body: Any, base: str) -> Answer:
+               body: Any, base: str, call: int = 0) -> Answer:
         """One Graph request (direct or inside a batch); `url` is relative to /v1.0."""
         parts = urlsplit(url)
         query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
@@ -155,7 +158,7 @@ class GraphCalendarSim:
                           "The mailbox is either inactive, soft-deleted, or is hosted "
                           "on-premise.")
         try:
-            self.calendars.enter(mailbox)
+            self.calendars.enter(mailbox, call)
         except Throttled as throttled:
             return _error(429, throttled.code, throttled.message,
                           {"Retry-After": str(throttled.retry_after)})
@@ -192,10 +195,7 @@ class GraphCalendarSim:
             props[key] = str(prop.get("value", ""))
         event, _created = self.calendars.create(mailbox, fields, props,
                                                 body.get("transactionId") or None)
-        answer = event_json(event, prefer, base)
-        if self.drop_create_rate and random.random() < self.drop_create_rate:
-            return 0, {}, answer  # carried out; the caller loses the answer
-        return 201, {}, answer
+        return 201, {}, event_json(event, prefer, base)
 
     def _item(self, mailbox: str, event_id: str, method: str, query: dict[str, str],
               body: Any, prefer: dict[str, str], base: str) -> Answer:

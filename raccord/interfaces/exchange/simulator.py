@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import itertools
 import json
 import uuid
 from datetime import UTC, datetime
@@ -199,6 +200,8 @@ def make_simulator() -> Simulator:
                 "isTallyingResponses": True, "isRemovable": False,
                 "owner": {"name": mailbox.name, "address": address}}
 
+    calls = itertools.count(1)
+
     def graph_base(request: Request) -> str:
         url = request.url
         return f"{url.scheme}://{url.netloc}{request.scope.get('root_path', '')}/v1.0"
@@ -221,17 +224,18 @@ def make_simulator() -> Simulator:
         if len(requests) > 20:
             return graph_error(400, "BadRequest",
                                "The number of batch requests exceeds the limit of 20.")
-        base, answers, lost = graph_base(request), [], False
+        base, answers, call = graph_base(request), [], next(calls)
+        creates = False
         for item in requests:
             headers = {str(k).lower(): str(v) for k, v in (item.get("headers") or {}).items()}
+            method = str(item.get("method", "GET")).upper()
             status, out_headers, body = await asyncio.to_thread(
-                graph_sim.handle, grant, str(item.get("method", "GET")).upper(),
-                str(item.get("url", "")), headers, item.get("body"), base)
-            if status == 0:
-                lost, status = True, 201
+                graph_sim.handle, grant, method, str(item.get("url", "")), headers,
+                item.get("body"), base, call)
+            creates = creates or (method == "POST" and status == 201)
             answers.append({"id": str(item.get("id")), "status": status,
                             "headers": out_headers, "body": body})
-        if lost:
+        if creates and graph_sim.lose_answer():
             return await lost_answer()
         return {"responses": answers}
 
@@ -248,8 +252,9 @@ def make_simulator() -> Simulator:
         path = f"/users/{rest}" + (f"?{request.url.query}" if request.url.query else "")
         headers = {k.lower(): v for k, v in request.headers.items()}
         status, out_headers, answer = await asyncio.to_thread(
-            graph_sim.handle, grant, request.method, path, headers, body, graph_base(request))
-        if status == 0:
+            graph_sim.handle, grant, request.method, path, headers, body, graph_base(request),
+            next(calls))
+        if request.method == "POST" and status == 201 and graph_sim.lose_answer():
             return await lost_answer()
         if status == 204:
             return Response(status_code=204, headers=out_headers)
