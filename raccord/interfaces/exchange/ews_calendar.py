@@ -200,8 +200,8 @@ class EwsCalendar:
                                   **_item_fields(op.data)) for _, op in creates]
             results = self._busy_safe(mailbox, lambda: account.bulk_create(
                 folder=folder, items=items, send_meeting_invitations=SEND_TO_NONE))
-            for (i, op), result in zip(creates, results, strict=True):
-                done[i] = self._result(op, result, mailbox)
+            for (i, create), result in zip(creates, results, strict=True):
+                done[i] = self._result(create, result, mailbox)
         if updates:
             items = [(CalendarItem(account=account, folder=folder, id=op.remote_id,
                                    **_item_fields(op.data)), list(UPDATE_FIELDS))
@@ -209,17 +209,17 @@ class EwsCalendar:
             results = self._busy_safe(mailbox, lambda: account.bulk_update(
                 items=items, conflict_resolution="AlwaysOverwrite",
                 send_meeting_invitations_or_cancellations=SEND_TO_NONE))
-            for (i, op), result in zip(updates, results, strict=True):
-                done[i] = self._result(op, result, mailbox)
+            for (i, update), result in zip(updates, results, strict=True):
+                done[i] = self._result(update, result, mailbox)
         if deletes:
             ids = [ItemId(id=op.remote_id) for _, op in deletes]
             results = self._busy_safe(mailbox, lambda: account.bulk_delete(
                 ids=ids, send_meeting_cancellations=SEND_TO_NONE))
-            for (i, op), result in zip(deletes, results, strict=True):
+            for (i, delete), result in zip(deletes, results, strict=True):
                 if result is True:
-                    done[i] = Outcome(op, "done")
+                    done[i] = Outcome(delete, "done")
                 else:
-                    done[i] = self._result(op, result, mailbox)
+                    done[i] = self._result(delete, result, mailbox)
         return done
 
     def _result(self, op: Operation, result: Any, mailbox: str) -> Outcome:
@@ -242,9 +242,11 @@ class EwsCalendar:
         """SyncFolderItems on each mailbox's calendar (the whole folder: EWS has no window)."""
         results: dict[str, Changes | CursorExpired | Outcome] = {}
         for mailbox, cursor in cursors.items():
+            def read(m: str = mailbox, c: str | None = cursor) -> Changes:
+                return self._sync(m, c, page_size)
+
             try:
-                results[mailbox] = self._busy_safe(
-                    mailbox, lambda m=mailbox, c=cursor: self._sync(m, c, page_size))
+                results[mailbox] = self._busy_safe(mailbox, read)
             except ErrorInvalidSyncStateData:
                 results[mailbox] = CursorExpired(mailbox)
             except (EWSError, ServiceError, requests.RequestException) as error:

@@ -230,7 +230,8 @@ class GraphCalendar:
                 event = RemoteEvent(event.remote_id, event.change_key, event.ical_uid,
                                     op.raccord_id or event.raccord_id, event.data)
             return Outcome(op, "done", event)
-        error = body.get("error") if isinstance(body.get("error"), dict) else {}
+        refusal = body.get("error") if isinstance(body, dict) else None
+        error: dict[str, Any] = refusal if isinstance(refusal, dict) else {}
         problem = {401: Problem.AUTH, 403: Problem.FORBIDDEN, 404: Problem.NOT_FOUND}.get(
             status, Problem.SERVER if status >= 500 else Problem.REFUSED)
         diagnosis = Diagnosis(problem, Tr(

@@ -342,7 +342,7 @@ class EwsItems:
             token = calendars.new_cursor(mailbox, None, None)
             cursor = calendars.cursor(token)
             assert cursor is not None
-        changes = []
+        changes: list[str] = []
         with calendars.lock:
             calendar = calendars.of(mailbox)
             while cursor.pending and len(changes) < size:

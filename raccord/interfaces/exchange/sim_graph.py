@@ -281,7 +281,7 @@ class GraphCalendarSim:
             cursor = calendars.cursor(token)
             assert cursor is not None
         size = int(prefer.get("odata.maxpagesize") or DEFAULT_PAGE)
-        items = []
+        items: list[dict[str, Any]] = []
         with calendars.lock:
             calendar = calendars.of(mailbox)
             while cursor.pending and len(items) < size:

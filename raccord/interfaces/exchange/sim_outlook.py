@@ -124,7 +124,8 @@ def add_outlook_view(app: FastAPI, directory: Directory, calendars: Calendars) -
         if event is None:
             return JSONResponse({"error": "no such event"}, status_code=404)
         form = await _form(request)
-        changes = {k: form[k] for k in ("subject", "location", "body", "show_as") if k in form}
+        changes: dict[str, Any] = {k: form[k] for k in ("subject", "location", "body",
+                                                        "show_as") if k in form}
         calendars.update(event, changes)
         return _done(request, mailbox, event)
 
