@@ -142,12 +142,8 @@ def main() -> int:
         print(f"{args.mailboxes} mailboxes x {args.per} appointments: initial push ...",
               flush=True)
         started = time.monotonic()
-        for _ in range(3):  # the leftovers of lost answers go at the next run
-            totals = sync(hub)
-            print(f"  {totals.as_dict()}", flush=True)
-            status = sum(1 for _ in _pending(hub))
-            if not status:
-                break
+        totals = run_until_done(hub)
+        print(f"  {totals}", flush=True)
         initial_s = time.monotonic() - started
         all_rows = [r.erp_id for r in _rows(hub)]
         calls = changes = 0
@@ -163,12 +159,12 @@ def main() -> int:
                 calendars.update(event, {"start": event.fields["start"] + shift,
                                          "end": event.fields["end"] + shift})
             sim.counts.clear()
-            totals = sync(hub)
+            totals = run_until_done(hub)
             round_calls = graph_calls(dict(sim.counts))
             calls += round_calls
             changes += len(erp) + len(moved)
             print(f"  round {number + 1}: {len(erp)} ERP changes, {len(moved)} Outlook moves, "
-                  f"{round_calls} calls, {totals.as_dict()}", flush=True)
+                  f"{round_calls} calls, {totals}", flush=True)
         graph.drop_create_rate = 0.0
         calendars.throttle_rate = 0.0
         duplicates, lost = check(hub, calendars)
@@ -181,6 +177,20 @@ def main() -> int:
         return 0 if ok and calls / max(1, changes) <= 1.5 else 1
     finally:
         sandbox.stop()
+
+
+def run_until_done(hub: Any, runs: int = 12) -> dict[str, int]:
+    """One sync of every mailbox, then the re-queued ones (throttled, lost answers, passing
+    failures) as workers would take them: each waits for its mailbox's pause."""
+    totals = sync(hub)
+    counts = totals.as_dict()
+    for _ in range(runs):
+        if not totals.retry and not _pending(hub):
+            break
+        totals = sync(hub, list(totals.retry) or None)
+        for key, value in totals.counts.items():
+            counts[key] += value
+    return counts
 
 
 def _rows(hub: Any) -> list[Appointment]:

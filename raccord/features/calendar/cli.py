@@ -14,7 +14,7 @@ from rich.table import Table
 
 from raccord.core.i18n import Tr
 from raccord.features.calendar.status import calendar_status
-from raccord.features.calendar.sync import COUNTS, sync
+from raccord.features.calendar.sync import COUNTS, PERSON_WAITING, sync
 from raccord.toolkit.cli import fail, lang, open_hub, out
 
 app = typer.Typer(no_args_is_help=True,
@@ -41,7 +41,7 @@ def sync_command(mailboxes: Annotated[list[str] | None, typer.Argument(
                           "dès que l'ERP lui envoie un rendez-vous).",
                           f"Mailbox unknown to raccord: {', '.join(unknown)} (it appears "
                           "once the ERP sends it an appointment)."))
-    totals = sync(hub, mailboxes or None, trigger="cli")
+    totals = sync(hub, mailboxes or None, trigger="cli", retry=PERSON_WAITING)
     data = {**totals.as_dict(), "failing": totals.failing}
     if as_json:
         out.print_json(json.dumps(data))

@@ -17,7 +17,7 @@ from raccord.core.settings_store import Actor
 from raccord.features.calendar import records
 from raccord.features.calendar.models import Appointment, SyncRun
 from raccord.features.calendar.status import calendar_status, error_text, guidance
-from raccord.features.calendar.sync import sync
+from raccord.features.calendar.sync import PERSON_WAITING, sync
 from raccord.toolkit.pages import (
     TEMPLATES,
     add_template_folder,
@@ -47,7 +47,8 @@ def mailboxes_page(request: Request, account: Account = Depends(signed_in)) -> R
 def sync_now(request: Request, mailbox: str = Form(""),
              account: Account = Depends(may_change)) -> Response:
     hub = hub_of(request)
-    totals = sync(hub, [mailbox] if mailbox else None, trigger="console")
+    totals = sync(hub, [mailbox] if mailbox else None, trigger="console",
+                  retry=PERSON_WAITING)
     target = f"/calendar/mailboxes/{mailbox}" if mailbox else "/calendar"
     return RedirectResponse(f"{target}?synced={totals.mailboxes}", 303)
 

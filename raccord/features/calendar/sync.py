@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
+from raccord.core.http import RetryPolicy
 from raccord.core.i18n import Tr
 from raccord.core.locks import Lease, try_take
 from raccord.core.models import utcnow
@@ -64,6 +65,10 @@ PUSH_ROUNDS = 5
 # A mailbox failing this many runs in a row shows on the Exchange screen (and alerts).
 FAILING_AFTER = 3
 INTERFACE = "exchange"
+# A passing failure (timeout, 5xx) is tried again by a re-queued run this much later.
+RETRY_DELAY_S = 30.0
+# A person waiting (CLI, console) gets a few tries of each call instead of a re-queue.
+PERSON_WAITING = RetryPolicy(attempts=3, delay_s=1.0)
 
 
 def lease_key(address: str) -> str:
@@ -76,9 +81,21 @@ class MailboxRun:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
     error: Tr | None = None
     notices: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # Work left for a re-queued run of this mailbox, this many seconds later (0: none).
+    retry_after: float = 0.0
+
+    def defer(self, seconds: float) -> None:
+        self.retry_after = max(self.retry_after, seconds, 1.0)
 
     def fail(self, diagnosis: Diagnosis | None) -> None:
-        if diagnosis is not None and (self.error is None or not diagnosis.transient):
+        if diagnosis is None:
+            return
+        if diagnosis.problem is Problem.RATE_LIMIT:
+            self.defer(diagnosis.retry_after or RETRY_DELAY_S)
+            return
+        if diagnosis.transient:
+            self.defer(RETRY_DELAY_S)
+        if self.error is None or not diagnosis.transient:
             self.error = diagnosis.message
 
 
@@ -88,14 +105,17 @@ class RunTotals:
     busy: int = 0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
     failing: list[str] = field(default_factory=list)
+    # Mailboxes with work left (throttled, a passing failure): seconds before trying again.
+    retry: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, int]:
         return {"mailboxes": self.mailboxes, "busy": self.busy, **self.counts}
 
 
 def sync(hub: Hub, addresses: Iterable[str] | None = None, trigger: str = "schedule",
-         pull: bool = True) -> RunTotals:
-    """Synchronise the enabled mailboxes (or the ones named)."""
+         pull: bool = True, retry: RetryPolicy | None = None) -> RunTotals:
+    """Synchronise the enabled mailboxes (or the ones named). Each call is tried as `retry`
+    says (once by default: the caller re-queues the mailboxes in `RunTotals.retry`)."""
     client = ExchangeClient(hub)
     with hub.db.session() as session:
         query = select(Mailbox.address).where(Mailbox.enabled.is_(True))
@@ -106,7 +126,7 @@ def sync(hub: Hub, addresses: Iterable[str] | None = None, trigger: str = "sched
     totals = RunTotals()
     if not targets:
         return totals
-    calendar = client.calendars()
+    calendar = client.calendars(retry)
     size = GROUP_GRAPH if client.uses_graph else 1
     groups = [targets[i:i + size] for i in range(0, len(targets), size)]
     threads = max(1, int(client.values.get("max_threads") or 4))
@@ -119,6 +139,8 @@ def sync(hub: Hub, addresses: Iterable[str] | None = None, trigger: str = "sched
                 totals.mailboxes += 1
                 for key in COUNTS:
                     totals.counts[key] += run.counts[key]
+                if run.retry_after:
+                    totals.retry[run.address] = run.retry_after
     with hub.db.session() as session:
         totals.failing = list(session.scalars(select(Mailbox.address).where(
             Mailbox.failures >= FAILING_AFTER)))
@@ -286,17 +308,19 @@ class Engine:
             row.pushed_version, row.state = max(row.pushed_version, version), State.DELETED.value
             note(session, row.id, "raccord", "deleted_in_outlook_by_raccord")
             run.counts["deleted"] += 1
+        elif kind == "throttled":  # re-queued after the Retry-After; not a failure
+            finished.add(row.id)
+            row.last_error = Tr("Exchange demande de patienter.", "Exchange asks to wait.").en
+            run.defer(outcome.retry_after)
         else:
             row.attempts += 1
             row.state = State.FAILED.value
             message = outcome.diagnosis.message if outcome.diagnosis else Tr(
-                "Le service demande de patienter.", "The service asks to wait.")
+                "Échec sans diagnostic.", "Failed without a diagnosis.")
             row.last_error = message.en
             finished.add(row.id)
             run.counts["failed"] += 1
             run.fail(outcome.diagnosis)
-            if kind == "unknown" and isinstance(op, Create):
-                finished.discard(row.id)
 
     @staticmethod
     def _unlink(row: Appointment) -> None:
@@ -333,7 +357,10 @@ class Engine:
 
     def _take(self, run: MailboxRun, result: Changes | CursorExpired | Outcome) -> None:
         if isinstance(result, Outcome):
-            run.fail(result.diagnosis)
+            if result.kind == "throttled":
+                run.defer(result.retry_after)
+            else:
+                run.fail(result.diagnosis)
             return
         if isinstance(result, CursorExpired):
             run.fail(Diagnosis(Problem.SERVER, Tr(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from raccord.core.http import RetryPolicy
 from raccord.interfaces.exchange.ews import EwsClient
 from raccord.interfaces.exchange.ews_calendar import EwsCalendar
 from raccord.interfaces.exchange.graph import GraphClient
@@ -41,10 +42,11 @@ class ExchangeClient:
     def protocol(self) -> str:
         return "graph" if self.uses_graph else "ews"
 
-    def calendars(self) -> GraphCalendar | EwsCalendar:
-        """Events of the employees' calendars, through the protocol the settings choose."""
+    def calendars(self, retry: RetryPolicy | None = None) -> GraphCalendar | EwsCalendar:
+        """Events of the employees' calendars, through the protocol the settings choose;
+        `retry`: the tries of each Graph call (one by default: background work re-queues)."""
         if self.uses_graph:
-            return GraphCalendar(self.http, self.values, self.hub.limiter)
+            return GraphCalendar(self.http, self.values, self.hub.limiter, retry)
         return EwsCalendar(self.ews(), self.hub.limiter)
 
     def open_calendar(self, mailbox: str) -> OpenedCalendar:

@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from raccord.interfaces.exchange.ews import EwsClient
 
 T = TypeVar("T")
-BUSY_ATTEMPTS = 6
 DEFAULT_BACK_OFF_S = 5.0
 SYNC_PAGE = 200
 # Graph's showAs and EWS's LegacyFreeBusyStatus name the same thing.
@@ -62,6 +61,12 @@ FREE_BUSY = {"free": "Free", "tentative": "Tentative", "busy": "Busy", "oof": "O
              "workingElsewhere": "WorkingElsewhere", "unknown": "NoData"}
 SHOW_AS = {v: k for k, v in FREE_BUSY.items()}
 _ = TNS  # exchangelib's namespace, re-exported for the simulator's tests
+
+
+class Busy(Exception):
+    def __init__(self, back_off_s: float) -> None:
+        super().__init__(f"server busy, back off {back_off_s} s")
+        self.back_off_s = back_off_s
 
 
 class RaccordId(ExtendedProperty):
@@ -131,20 +136,18 @@ class EwsCalendar:
             yield account, account.calendar
 
     def _busy_safe(self, mailbox: str, call: Callable[[], T]) -> T:
-        """Run an EWS call; ErrorServerBusy pauses the mailbox for the back-off Exchange
-        asks for (the core limiter holds every worker), then the call goes again."""
-        for attempt in range(BUSY_ATTEMPTS):
-            self.limiter.acquire(mailbox_key(mailbox), [])
-            self.calls += 1
-            try:
-                return call()
-            except ErrorServerBusy as busy:
-                self.throttled += 1
-                if attempt == BUSY_ATTEMPTS - 1:
-                    raise
-                self.limiter.pause(mailbox_key(mailbox), float(busy.back_off or
-                                                               DEFAULT_BACK_OFF_S))
-        raise AssertionError("unreachable")
+        """Run one EWS call, once. ErrorServerBusy pauses the mailbox for every worker (the
+        core limiter) for the back-off Exchange asks for, and raises Busy: the caller
+        re-queues the work, whose next call waits for the pause."""
+        self.limiter.acquire(mailbox_key(mailbox), [])
+        self.calls += 1
+        try:
+            return call()
+        except ErrorServerBusy as busy:
+            self.throttled += 1
+            wait = float(busy.back_off or DEFAULT_BACK_OFF_S)
+            self.limiter.pause(mailbox_key(mailbox), wait)
+            raise Busy(wait) from None
 
     def _diagnosis(self, error: Exception, mailbox: str) -> Diagnosis:
         if isinstance(error, ServiceError):
@@ -167,6 +170,9 @@ class EwsCalendar:
             try:
                 with self._calendar(mailbox) as (account, folder):
                     outcomes.update(self._run_mailbox(account, folder, mailbox, ops))
+            except Busy as busy:
+                for i, op in ops:
+                    outcomes.setdefault(i, Outcome(op, "throttled", retry_after=busy.back_off_s))
             except (EWSError, ServiceError, requests.RequestException) as error:
                 # exchangelib turns a read timeout into ErrorTimeoutExpired: the request
                 # went out, its effect is unknown.
@@ -249,6 +255,9 @@ class EwsCalendar:
                 results[mailbox] = self._busy_safe(mailbox, read)
             except ErrorInvalidSyncStateData:
                 results[mailbox] = CursorExpired(mailbox)
+            except Busy as busy:
+                results[mailbox] = Outcome(Find(mailbox, ""), "throttled",
+                                           retry_after=busy.back_off_s)
             except (EWSError, ServiceError, requests.RequestException) as error:
                 results[mailbox] = Outcome(Find(mailbox, ""), "failed",
                                            diagnosis=self._diagnosis(error, mailbox))
@@ -277,5 +286,10 @@ class EwsCalendar:
 
         try:
             return self._busy_safe(mailbox, listing)
+        except Busy as busy:
+            raise ServiceError(Diagnosis(Problem.RATE_LIMIT, Tr(
+                "Exchange est occupé (ErrorServerBusy) : nouvel essai après son délai.",
+                "Exchange is busy (ErrorServerBusy): tried again after its delay."),
+                retry_after=busy.back_off_s)) from None
         except (EWSError, requests.RequestException) as error:
             raise ServiceError(self._diagnosis(error, mailbox)) from None

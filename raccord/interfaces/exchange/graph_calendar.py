@@ -14,7 +14,7 @@ the request goes again once the pause is over."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from raccord.core.ratelimit import RateLimiter
 
 BATCH_SIZE = 20
-MAX_THROTTLED_ROUNDS = 8
 DEFAULT_WAIT_S = 2.0
 PREFER = 'outlook.timezone="UTC", outlook.body-content-type="text", IdType="ImmutableId"'
 
@@ -85,7 +84,11 @@ def _property_filter(raccord_id: str | None) -> str:
 
 
 class GraphCalendar:
-    def __init__(self, http: Outgoing, values: dict[str, Any], limiter: RateLimiter) -> None:
+    def __init__(self, http: Outgoing, values: dict[str, Any], limiter: RateLimiter,
+                 retry: RetryPolicy | None = None) -> None:
+        # Background work tries each call once and re-queues (docs/decisions.md, "One retry
+        # policy"); a person waiting gets the tries they ask for.
+        self.retry = retry or RetryPolicy()
         self.graph = GraphClient(http, values)
         self.http = http
         self.limiter = limiter
@@ -119,7 +122,7 @@ class GraphCalendar:
         response = self.http.request(
             request.method, self.base + request.url, json=request.body, headers=headers,
             expect=(200, 201, 204, 400, 404, 409, 410), detail=self.graph._detail,
-            retry=RetryPolicy(attempts=5, delay_s=1.0, idempotent=idempotent))
+            retry=replace(self.retry, idempotent=idempotent))
         body: Any = None
         if response.content:
             try:
@@ -140,7 +143,7 @@ class GraphCalendar:
             "POST", f"{self.base}/$batch", json=payload,
             headers={**self._headers(), "Content-Type": "application/json"},
             detail=self.graph._detail,
-            retry=RetryPolicy(attempts=5, delay_s=1.0, idempotent=idempotent))
+            retry=replace(self.retry, idempotent=idempotent))
         answers = {}
         for item in response.json().get("responses") or ():
             answers[str(item.get("id"))] = _Answer(int(item.get("status") or 500),
@@ -150,39 +153,35 @@ class GraphCalendar:
         return answers
 
     def send(self, requests: list[_Request], idempotent: bool = True) -> dict[str, _Answer]:
-        """Send requests, 20 to a batch; requests throttled inside a batch go again after
-        their mailbox's pause. Raises ServiceError when a whole call fails."""
-        pending = {r.id: r for r in requests}
+        """Send requests once, 20 to a batch (one alone goes as itself). A request throttled
+        inside a batch is answered 429 and its mailbox paused in the core limiter for the
+        Retry-After: the caller re-queues it, and its next call waits for the pause. Raises
+        ServiceError when a whole call fails (after the policy's tries)."""
+        if len(requests) == 1:
+            return {requests[0].id: self._one(requests[0], idempotent)}
         answers: dict[str, _Answer] = {}
-        for _ in range(MAX_THROTTLED_ROUNDS):
-            if not pending:
-                break
-            todo = list(pending.values())
-            if len(todo) == 1:
-                answers[todo[0].id] = self._one(todo[0], idempotent)
-                pending.clear()
-                break
-            throttled: set[str] = set()
-            for start in range(0, len(todo), BATCH_SIZE):
-                chunk = todo[start:start + BATCH_SIZE]
-                for mailbox in {_mailbox_of(r.url) for r in chunk}:
-                    self.limiter.acquire(mailbox_key(mailbox), [])
-                got = self._batch(chunk, idempotent)
-                for request in chunk:
-                    answer = got.get(request.id) or _Answer(500, {}, None)
-                    if answer.status == 429:
-                        self.throttled += 1
-                        wait = parse_retry_after(answer.headers.get("retry-after"))
-                        mailbox = _mailbox_of(request.url)
-                        if mailbox not in throttled:
-                            throttled.add(mailbox)
-                            self.limiter.pause(mailbox_key(mailbox), wait or DEFAULT_WAIT_S)
-                        continue
-                    answers[request.id] = answer
-                    pending.pop(request.id, None)
-        for request_id in pending:
-            answers[request_id] = _Answer(429, {}, None)
+        for start in range(0, len(requests), BATCH_SIZE):
+            chunk = requests[start:start + BATCH_SIZE]
+            for mailbox in {_mailbox_of(r.url) for r in chunk}:
+                self.limiter.acquire(mailbox_key(mailbox), [])
+            got = self._batch(chunk, idempotent)
+            paused: set[str] = set()
+            for request in chunk:
+                answer = got.get(request.id) or _Answer(500, {}, None)
+                answers[request.id] = answer
+                mailbox = _mailbox_of(request.url)
+                if answer.status == 429 and mailbox not in paused:
+                    paused.add(mailbox)
+                    self._throttled(mailbox, answer.headers.get("retry-after"))
         return answers
+
+    def _throttled(self, mailbox: str, retry_after: str | float | None) -> float:
+        """Pause the mailbox for every worker (the core limiter) for the Retry-After."""
+        self.throttled += 1
+        wait = (retry_after if isinstance(retry_after, float)
+                else parse_retry_after(retry_after)) or DEFAULT_WAIT_S
+        self.limiter.pause(mailbox_key(mailbox), wait)
+        return wait
 
     # -- operations ----------------------------------------------------------------------
     def _request(self, index: int, op: Operation) -> _Request:
@@ -207,8 +206,11 @@ class GraphCalendar:
         try:
             answers = self.send(requests, idempotent=not creates)
         except ServiceError as error:
-            kind = ("unknown" if error.diagnosis.problem is Problem.OUTCOME_UNKNOWN
-                    else "failed")
+            problem = error.diagnosis.problem
+            if problem is Problem.RATE_LIMIT:
+                wait = self._throttled(operations[0].mailbox, error.diagnosis.retry_after)
+                return [Outcome(op, "throttled", retry_after=wait) for op in operations]
+            kind = "unknown" if problem is Problem.OUTCOME_UNKNOWN else "failed"
             diagnosis = self._explain(error.diagnosis, operations[0].mailbox)
             return [Outcome(op, kind, diagnosis=diagnosis) for op in operations]
         return [self._outcome(op, answers[str(i)]) for i, op in enumerate(operations)]
@@ -216,7 +218,8 @@ class GraphCalendar:
     def _outcome(self, op: Operation, answer: _Answer) -> Outcome:
         status, body = answer.status, answer.body if isinstance(answer.body, dict) else {}
         if status == 429:
-            return Outcome(op, "throttled", retry_after=DEFAULT_WAIT_S)
+            return Outcome(op, "throttled", retry_after=parse_retry_after(
+                answer.headers.get("retry-after")) or DEFAULT_WAIT_S)
         if isinstance(op, Delete) and status in (200, 204):
             return Outcome(op, "done")
         if status == 404 and not isinstance(op, Find):
@@ -277,9 +280,14 @@ class GraphCalendar:
                                      for i, m in enumerate(order)])
             except ServiceError as error:
                 for mailbox in order:
-                    results[mailbox] = Outcome(Find(mailbox, ""), "failed",
-                                               diagnosis=self._explain(error.diagnosis,
-                                                                       mailbox))
+                    if error.diagnosis.problem is Problem.RATE_LIMIT:
+                        wait = self._throttled(mailbox, error.diagnosis.retry_after)
+                        results[mailbox] = Outcome(Find(mailbox, ""), "throttled",
+                                                   retry_after=wait)
+                    else:
+                        results[mailbox] = Outcome(Find(mailbox, ""), "failed",
+                                                   diagnosis=self._explain(error.diagnosis,
+                                                                           mailbox))
                 break
             share = max(1, self.calls - calls_before)
             next_links: dict[str, str] = {}
