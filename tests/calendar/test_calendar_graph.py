@@ -21,6 +21,7 @@ from raccord.features.calendar import records
 from raccord.features.calendar.jobs import sync_job
 from raccord.features.calendar.models import Appointment, Mailbox, SyncRun
 from raccord.features.calendar.sync import Engine, lease_key, sync
+from raccord.interfaces.exchange import sim_directory as tenant
 from raccord.interfaces.exchange.events import PROPERTY_NAME
 from raccord.interfaces.exchange.sim_calendar import Calendars
 from tests.calendar.helpers import (  # noqa: F401  (fixtures)
@@ -392,3 +393,14 @@ def test_paris_times_survive_the_round_trip(graph_hub: Hub, calendars: Calendars
     [event] = events_of(calendars)
     assert event.fields["start"] == summer.astimezone(PARIS)
     assert sync(graph_hub).counts["pulled_back"] == 0
+
+
+def test_a_missing_graph_permission_is_named(graph_hub: Hub) -> None:
+    graph_hub.settings.set_many("exchange", {"client_id": tenant.NO_CONSENT_CLIENT_ID}, SYSTEM)
+    records.save(graph_hub, appointment("403-1"))
+    totals = sync(graph_hub)
+    assert totals.counts["failed"] == 1
+    with graph_hub.db.session() as session:
+        box = session.scalar(select(Mailbox).where(Mailbox.address == MAILBOX))
+        assert box is not None and "Calendars.ReadWrite" in (box.last_error or "")
+        assert "Grant admin consent" in (box.last_error or "")
