@@ -133,8 +133,8 @@ def main() -> int:
         for m in range(args.mailboxes):
             directory.mailboxes[address(m)] = DirectoryMailbox(f"Bench {m}")
         hub.settings.set_many("exchange", {"graph": True, "max_threads": args.threads,
-                                           "timeout_s": 3}, SYSTEM)
-        sim.faults.hang_s = 3.5
+                                           "timeout_s": 10}, SYSTEM)
+        sim.faults.hang_s = 10.5
         graph.drop_create_rate = 0.05
         calendars.throttle_rate = 0.002
         seed_appointments(hub, args.mailboxes, args.per)
