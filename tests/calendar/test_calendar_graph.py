@@ -404,3 +404,26 @@ def test_a_missing_graph_permission_is_named(graph_hub: Hub) -> None:
         box = session.scalar(select(Mailbox).where(Mailbox.address == MAILBOX))
         assert box is not None and "Calendars.ReadWrite" in (box.last_error or "")
         assert "Grant admin consent" in (box.last_error or "")
+
+
+@pytest.mark.redis
+def test_two_machines_sharing_redis_sync_a_mailbox_once(graph_hub: Hub, redis_url: str,
+                                                        calendars: Calendars) -> None:
+    from dataclasses import replace
+
+    from raccord.wiring import open_hub
+
+    for n in range(40):
+        records.save(graph_hub, appointment(f"RM-{n}"))
+    machines = [open_hub(replace(graph_hub.env, redis_url=redis_url)) for _ in range(2)]
+    results: list[Any] = []
+    workers = [threading.Thread(target=lambda h=h: results.append(sync(h))) for h in machines]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    for machine in machines:
+        sync(machine)  # whatever the busy one left
+    assert len(events_of(calendars)) == 40
+    assert sum(r.counts["created"] for r in results) <= 40
+    assert all(len({e.props.get(k) for k in e.props}) == 1 for e in events_of(calendars))
