@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from raccord.core.i18n import Tr
@@ -136,7 +137,15 @@ def ensure_mailbox(session: Session, address: str, company: str = "") -> Mailbox
 
 def save(hub: Hub, data: AppointmentIn) -> tuple[Appointment, bool]:
     """Create the appointment, or change it if the ERP id exists (the same content again is
-    no change). (row, changed)."""
+    no change). (row, changed). Two requests creating the same ERP id at once: the second
+    becomes an update of the first."""
+    try:
+        return _save(hub, data)
+    except IntegrityError:
+        return _save(hub, data)
+
+
+def _save(hub: Hub, data: AppointmentIn) -> tuple[Appointment, bool]:
     values = _values(data)
     with hub.db.session() as session:
         ensure_mailbox(session, data.mailbox, data.company)
