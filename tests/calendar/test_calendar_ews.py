@@ -146,3 +146,17 @@ def test_switching_from_ews_to_graph_keeps_every_link(ews_hub: Hub,
     calendars.delete(events[2])
     assert sync(ews_hub).counts["pulled_back"] == 1
     assert len(events_of(calendars)) == 5
+
+
+def test_erp_and_outlook_changing_different_fields_through_ews(ews_hub: Hub,
+                                                               calendars: Calendars) -> None:
+    records.save(ews_hub, appointment("E-BOTH"))
+    sync(ews_hub)
+    [event] = events_of(calendars)
+    calendars.update(event, {"start": tomorrow(14), "end": tomorrow(15)})
+    records.change(ews_hub, "E-BOTH", {"location": "Annecy"})
+    totals = sync(ews_hub)
+    assert totals.counts["updated"] == 1 and totals.counts["pulled_back"] == 1
+    assert event.fields["location"] == "Annecy" and event.fields["start"] == tomorrow(14)
+    assert state(ews_hub, "E-BOTH")["start"] == tomorrow(14).isoformat()
+    assert sync(ews_hub).counts == NOTHING

@@ -427,3 +427,21 @@ def test_two_machines_sharing_redis_sync_a_mailbox_once(graph_hub: Hub, redis_ur
     assert len(events_of(calendars)) == 40
     assert sum(r.counts["created"] for r in results) <= 40
     assert all(len({e.props.get(k) for k in e.props}) == 1 for e in events_of(calendars))
+
+
+def test_erp_and_outlook_changing_different_fields_both_keep_theirs(
+        graph_hub: Hub, calendars: Calendars) -> None:
+    records.save(graph_hub, appointment("BOTH-1"))
+    sync(graph_hub)
+    [event] = events_of(calendars)
+    calendars.update(event, {"start": tomorrow(14), "end": tomorrow(15)})
+    records.change(graph_hub, "BOTH-1", {"subject": "Intervention BOTH-1 (client prévenu)"})
+    totals = sync(graph_hub)
+    assert totals.counts["updated"] == 1 and totals.counts["pulled_back"] == 1
+    assert event.fields["subject"] == "Intervention BOTH-1 (client prévenu)"
+    assert event.fields["start"] == tomorrow(14)
+    after = state(graph_hub, "BOTH-1")
+    assert after["start"] == tomorrow(14).isoformat()
+    assert after["subject"] == "Intervention BOTH-1 (client prévenu)"
+    assert sync(graph_hub).counts == dict.fromkeys(
+        ("created", "updated", "deleted", "pulled_back", "failed"), 0)

@@ -250,7 +250,15 @@ class Engine:
                     row.remote_id = None
                     continue
                 elif linked:
-                    op = Update(row.mailbox, str(row.remote_id), desired(row), row.uid)
+                    wanted = desired(row)
+                    fields = tuple(changed_fields(row.remote_snapshot, wanted.comparable()))
+                    if not fields:  # Outlook already holds it
+                        self._synced(row, row.erp_version)
+                        continue
+                    # Only what the ERP changed: Outlook's own changes of the other fields
+                    # survive, and come back at the pull (rules.py).
+                    op = Update(row.mailbox, str(row.remote_id), wanted, row.uid,
+                                fields if row.remote_snapshot else ())
                 elif row.create_sent and row.id not in looked_up:
                     op = Find(row.mailbox, row.uid)
                 elif row.deleted:  # looked up, nothing there: nothing to delete
@@ -295,7 +303,14 @@ class Engine:
         elif isinstance(op, Find) and kind == "done":
             looked_up.add(row.id)
         elif isinstance(op, Update) and kind == "done" and event is not None:
-            self._link(row, event)
+            # What Outlook holds now, as far as raccord knows: the fields it wrote on top of
+            # the last snapshot (a change Outlook made meanwhile still shows at the pull).
+            written = op.data.comparable()
+            snapshot = dict(row.remote_snapshot or written)
+            for name in op.fields or tuple(written):
+                snapshot[name] = written[name]
+            row.remote_id, row.change_key = event.remote_id, event.change_key
+            row.protocol, row.remote_snapshot = self.protocol, snapshot
             self._synced(row, version)
             run.counts["updated"] += 1
         elif isinstance(op, Update) and kind == "missing":
@@ -379,7 +394,7 @@ class Engine:
                     continue
                 if row.remote_id != event.remote_id or row.protocol != self.protocol:
                     self._adopt(session, row, event)
-                elif row.change_key != event.change_key:
+                else:  # compared field by field: raccord's own writes show no change
                     self._reconcile(session, row, event, run)
             for remote_id in removed:
                 row = session.scalar(select(Appointment).where(
@@ -531,7 +546,7 @@ class Engine:
                     if event.data is not None and not row.deleted and (
                             event.data.comparable() == desired(row).comparable()):
                         self._synced(row, row.erp_version)
-                elif row.change_key != event.change_key:
+                else:
                     self._reconcile(session, row, event, run)
             box = session.scalar(select(Mailbox).where(Mailbox.address == run.address))
             if box is not None:

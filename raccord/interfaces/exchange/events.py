@@ -104,10 +104,14 @@ class Create:
 
 @dataclass(frozen=True)
 class Update:
+    """Write `fields` (names of FIELD_NAMES; all when empty) of `data` to the event: the
+    others keep what Outlook holds."""
+
     mailbox: str
     remote_id: str
     data: EventData
     raccord_id: str = ""
+    fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,20 @@ def _item_fields(data: EventData) -> dict[str, Any]:
 
 UPDATE_FIELDS = ("subject", "start", "end", "is_all_day", "location", "body", "categories",
                  "legacy_free_busy_status", "sensitivity", "required_attendees")
+# exchangelib's fields for each of raccord's (times go with the all-day flag).
+EWS_FIELDS = {"subject": ("subject",), "body": ("body",), "start": ("start",),
+              "end": ("end",), "all_day": ("is_all_day", "start", "end"),
+              "location": ("location",), "categories": ("categories",),
+              "show_as": ("legacy_free_busy_status",), "private": ("sensitivity",),
+              "attendees": ("required_attendees",), "recurrence": ()}
+
+
+def _update_fields(fields: tuple[str, ...]) -> list[str]:
+    if not fields:
+        return list(UPDATE_FIELDS)
+    wanted = {name for field in fields for name in EWS_FIELDS[field]}
+    # A recurrence alone is not written through EWS: the subject is written again instead.
+    return [name for name in UPDATE_FIELDS if name in wanted] or ["subject"]
 
 
 def _event(item: CalendarItem, zone_name: str) -> RemoteEvent:
@@ -210,7 +224,7 @@ class EwsCalendar:
                 done[i] = self._result(create, result, mailbox)
         if updates:
             items = [(CalendarItem(account=account, folder=folder, id=op.remote_id,
-                                   **_item_fields(op.data)), list(UPDATE_FIELDS))
+                                   **_item_fields(op.data)), _update_fields(op.fields))
                      for _, op in updates]
             results = self._busy_safe(mailbox, lambda: account.bulk_update(
                 items=items, conflict_resolution="AlwaysOverwrite",

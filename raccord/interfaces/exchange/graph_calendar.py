@@ -191,7 +191,7 @@ class GraphCalendar:
                             create_json(op.data, op.raccord_id, op.transaction_id))
         if isinstance(op, Update):
             return _Request(str(index), "PATCH", f"{users}/events/{quote(op.remote_id)}",
-                            event_json(op.data))
+                            event_json(op.data, op.fields))
         if isinstance(op, Delete):
             return _Request(str(index), "DELETE", f"{users}/events/{quote(op.remote_id)}")
         return _Request(str(index), "GET",

@@ -41,7 +41,16 @@ def moment_json(moment: datetime, time_zone: str) -> dict[str, str]:
             "timeZone": time_zone}
 
 
-def event_json(data: EventData) -> dict[str, Any]:
+# The JSON members each field is written in (times go with the all-day flag).
+GRAPH_MEMBERS = {"subject": ("subject",), "body": ("body",), "start": ("start",),
+                 "end": ("end",), "all_day": ("isAllDay", "start", "end"),
+                 "location": ("location",), "categories": ("categories",),
+                 "show_as": ("showAs",), "private": ("sensitivity",),
+                 "attendees": ("attendees",), "recurrence": ("recurrence",)}
+
+
+def event_json(data: EventData, fields: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The event's JSON; with `fields`, only their members (a PATCH of what changed)."""
     body: dict[str, Any] = {
         "subject": data.subject,
         "body": {"contentType": "text", "content": data.body},
@@ -56,6 +65,9 @@ def event_json(data: EventData) -> dict[str, Any]:
                       for a in data.attendees],
         "recurrence": data.recurrence,
     }
+    if fields:
+        wanted = {member for name in fields for member in GRAPH_MEMBERS[name]}
+        return {k: v for k, v in body.items() if k in wanted}
     return body
 
 
