@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from raccord.toolkit.pages import render
+from raccord.toolkit.pages import EMPLOYEE_HOME, EmployeeHome, render
 from raccord.toolkit.texts import TEXTS
 
 log = logging.getLogger("raccord.console")
@@ -23,6 +23,10 @@ def install_error_pages(app: FastAPI, login_required: type[Exception],
     @app.exception_handler(login_required)
     async def to_login(request: Request, _exc: Exception) -> Response:
         return RedirectResponse(f"/login?next={request.url.path}", 303)
+
+    @app.exception_handler(EmployeeHome)
+    async def to_own_reports(request: Request, _exc: Exception) -> Response:
+        return RedirectResponse(EMPLOYEE_HOME, 303)
 
     @app.exception_handler(forbidden)
     async def refuse(request: Request, _exc: Exception) -> Response:

@@ -13,10 +13,13 @@ class Role(StrEnum):
     OPERATOR = "operator"
     ADMINISTRATOR = "administrator"
     READER = "reader"
+    # An employee files expense reports: sees only its own, and none of the console's
+    # interface screens (below a reader: every require_role(READER) refuses it).
+    EMPLOYEE = "employee"
 
 
 # Who includes whom: an operator may do what an administrator may, and so on down.
-ROLE_ORDER = {Role.READER: 0, Role.ADMINISTRATOR: 1, Role.OPERATOR: 2}
+ROLE_ORDER = {Role.EMPLOYEE: -1, Role.READER: 0, Role.ADMINISTRATOR: 1, Role.OPERATOR: 2}
 
 
 def at_least(role: Role, minimum: Role) -> bool:
@@ -27,11 +30,12 @@ ROLE_LABELS = {
     Role.OPERATOR: Tr("opérateur", "operator"),
     Role.ADMINISTRATOR: Tr("administrateur", "administrator"),
     Role.READER: Tr("lecteur", "reader"),
+    Role.EMPLOYEE: Tr("collaborateur", "employee"),
 }
 
 
 def may_edit(role: Role, mode: DeploymentMode, field: Field | None = None) -> bool:
-    if role is Role.READER:
+    if role in (Role.READER, Role.EMPLOYEE):
         return False
     if role is Role.OPERATOR:
         return True
@@ -42,6 +46,9 @@ def refusal(role: Role, field: Field | None) -> Tr:
     if role is Role.READER:
         return Tr("Votre rôle (lecteur) permet de consulter, pas de modifier.",
                   "Your role (reader) may read, not change.")
+    if role is Role.EMPLOYEE:
+        return Tr("Votre rôle (collaborateur) donne accès à vos notes de frais seulement.",
+                  "Your role (employee) gives access to your own expense reports only.")
     name = field.label if field else Tr("ce champ", "this field")
     return Tr(f"« {name.fr} » est réservé à l'opérateur en mode SaaS : demandez-lui la "
               "modification.",

@@ -25,4 +25,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("calendar", Tr("Agendas", "Calendars"), models=True, jobs=True, api=True,
                 pages=True, commands=(Command("calendar"),),
                 menu=(MenuEntry("/calendar", Tr("Agendas Outlook", "Outlook calendars")),)),
+    FeatureSpec("expenses", Tr("Notes de frais", "Expense reports"), models=True, api=True,
+                pages=True, commands=(Command("expenses"),),
+                menu=(MenuEntry("/expenses", Tr("Notes de frais", "Expense reports"),
+                                role="employee"),)),
 )

@@ -48,11 +48,27 @@ def hub_of(request: Request) -> InterfaceHub:
     return hub
 
 
-def signed_in(request: Request) -> Account:
+def any_account(request: Request) -> Account:
+    """Whoever is signed in, an employee included (pages that check what it may see)."""
     login = request.session.get("login")
     account = hub_of(request).accounts.get(login) if login else None
     if account is None:
         raise LoginRequired()
+    return account
+
+
+class EmployeeHome(Exception):
+    """An employee reached a console screen: it is sent to its own expense reports."""
+
+
+EMPLOYEE_HOME = "/expenses"
+
+
+def signed_in(request: Request) -> Account:
+    """A signed-in member of the staff: the console's screens stay hidden from employees."""
+    account = any_account(request)
+    if account.role is Role.EMPLOYEE:
+        raise EmployeeHome()
     return account
 
 

@@ -59,6 +59,43 @@ def status_diagnosis(api: Tr, key_label: Tr, status: str, message: str) -> Diagn
                                          f"Google refused the request{said}."))
 
 
+class MapsError(ServiceError):
+    """A Maps answer that is not OK, with Google's `status` (REQUEST_DENIED, NOT_FOUND...)."""
+
+    def __init__(self, diagnosis: Diagnosis, status: str) -> None:
+        super().__init__(diagnosis)
+        self.status = status
+
+
+def for_employee(error: ServiceError) -> Tr:
+    """What the employee typing a trip reads: what to do now, not how to fix the key."""
+    status = getattr(error, "status", "")
+    if status in ("NOT_FOUND", "ZERO_RESULTS"):
+        return Tr("Adresse introuvable : choisissez le départ et l'arrivée parmi les "
+                  "propositions, ou saisissez la distance à la main.",
+                  "Address not found: pick the start and the end among the suggestions, or "
+                  "type the distance by hand.")
+    if status in ("MAX_ELEMENTS_EXCEEDED", "MAX_DIMENSIONS_EXCEEDED", "MAX_ROUTE_LENGTH_EXCEEDED"):
+        return Tr("Trajet trop long ou trop d'adresses pour le calcul : saisissez la distance "
+                  "à la main.", "Trip too long or too many addresses to compute: type the "
+                  "distance by hand.")
+    if status in ("OVER_QUERY_LIMIT", "UNKNOWN_ERROR") or error.diagnosis.transient:
+        return Tr("Le calcul de distance est momentanément saturé : réessayez dans une minute "
+                  "ou saisissez la distance à la main.",
+                  "Distance computing is busy right now: try again in a minute or type the "
+                  "distance by hand.")
+    if status == "INVALID_REQUEST":
+        return Tr("Renseignez une adresse de départ et une adresse d'arrivée.",
+                  "Fill in a start address and an end address.")
+    if status == "NO_ROUTE":
+        return Tr("Pas d'itinéraire routier entre ces adresses : saisissez la distance à la "
+                  "main.", "No road route between these addresses: type the distance by hand.")
+    return Tr("Le calcul automatique n'est pas disponible (réglage à revoir par "
+              "l'administrateur) : saisissez l'adresse et la distance à la main.",
+              "Automatic computing is not available (a setting the administrator must "
+              "check): type the address and the distance by hand.")
+
+
 @dataclass(frozen=True)
 class Suggestion:
     description: str
@@ -105,11 +142,18 @@ class MapsClient:
             if status in ("OK", "ZERO_RESULTS"):
                 return None
             message = self.hub.redactor.text(str(body.get("error_message") or ""))
+            seen.append(status)
             return status_diagnosis(api, label, status, message)
 
-        response = self.http.request("GET", url, params=query,
-                                     headers={"Accept": "application/json"}, judge=judge,
-                                     retry=RetryPolicy(attempts=attempts, delay_s=1.0))
+        seen: list[str] = []  # the statuses Google answered, to name them to the employee
+        try:
+            response = self.http.request("GET", url, params=query,
+                                         headers={"Accept": "application/json"}, judge=judge,
+                                         retry=RetryPolicy(attempts=attempts, delay_s=1.0))
+        except MapsError:
+            raise
+        except ServiceError as error:
+            raise MapsError(error.diagnosis, seen[-1] if seen else "") from None
         body: dict[str, Any] = response.json()
         return body
 
@@ -142,17 +186,17 @@ class MapsClient:
                 "Distance Matrix answer without a result for this trip."))) from None
         status = element.get("status")
         if status == "NOT_FOUND":
-            raise ServiceError(Diagnosis(Problem.REFUSED, Tr(
+            raise MapsError(Diagnosis(Problem.REFUSED, Tr(
                 f"Google ne trouve pas l'adresse de départ « {origin} » ou d'arrivée "
                 f"« {destination} » : choisissez-les dans les propositions.",
                 f"Google cannot locate the start '{origin}' or the end '{destination}': "
-                "pick them among the suggestions.")))
+                "pick them among the suggestions.")), "NOT_FOUND")
         if status != "OK":
-            raise ServiceError(Diagnosis(Problem.REFUSED, Tr(
+            raise MapsError(Diagnosis(Problem.REFUSED, Tr(
                 f"Pas d'itinéraire routier entre « {origin} » et « {destination} » ({status}) :"
                 " saisissez la distance à la main.",
                 f"No road route between '{origin}' and '{destination}' ({status}): type the "
-                "distance by hand.")))
+                "distance by hand.")), "NO_ROUTE" if status == "ZERO_RESULTS" else str(status))
         start = (body.get("origin_addresses") or [origin])[0]
         end = (body.get("destination_addresses") or [destination])[0]
         return Route(start, end, int(element["distance"]["value"]),

@@ -15,12 +15,13 @@ from raccord.interfaces.base import (
     CONFIG_STEP,
     TECHNICAL_STEP,
     Checker,
+    CheckFailed,
     TestReport,
     check_technical_user,
     require,
     run_checks,
 )
-from raccord.interfaces.ocr.client import MindeeClient, disabled_reason, expense_from_prediction
+from raccord.interfaces.ocr.client import MindeeClient, disabled_reason, reading_from_prediction
 from raccord.interfaces.ocr.sample import sample_receipt_png
 from raccord.interfaces.ocr.settings import SCHEMA
 
@@ -41,9 +42,9 @@ def run_test(hub: Hub) -> TestReport:
             answer = MindeeClient(hub).predict_receipt(
                 sample_receipt_png(), "raccord-test.png", "image/png",
                 retry=RetryPolicy(attempts=1))
-            expense = expense_from_prediction(answer)
+            reading = reading_from_prediction(answer)
         product = answer["document"]["inference"].get("product", {})
-        amount = expense["total_amount"] if expense["total_amount"] is not None else "—"
+        amount = reading.total_incl_tax if reading.total_incl_tax is not None else "—"
         check.report.notes.append(Tr(
             f"Mindee a répondu ({product.get('name', '?')} {product.get('version', '?')}) ; "
             f"montant lu sur l'image d'essai : {amount}. Ce test compte une "
@@ -52,6 +53,42 @@ def run_test(hub: Hub) -> TestReport:
             f"amount read on the sample image: {amount}. This Test counts one "
             "page on the Mindee account."))
         off = disabled_reason(values)
+        if off is not None:
+            check.report.notes.append(off)
+
+    return run_checks("ocr", body)
+
+
+def run_local_test(hub: Hub) -> TestReport:
+    """OCR_LOCAL: Tesseract and its French data are installed, and a generated receipt is
+    read right on this server (nothing leaves it)."""
+    from raccord.interfaces.ocr import local
+    from raccord.interfaces.ocr.receipts import sample
+
+    def body(check: Checker) -> None:
+        values = hub.values("ocr")
+        with check.step(TECHNICAL_STEP):
+            check_technical_user(hub, values)
+        with check.step(Tr("Tesseract et ses données françaises installés",
+                           "Tesseract and its French data installed")):
+            if not local.available():
+                raise CheckFailed(local.NO_TESSERACT)
+            if local.language().split("+")[0] not in local.installed_languages():
+                raise CheckFailed(Tr(
+                    "Données françaises de Tesseract absentes : installez le paquet Debian "
+                    "tesseract-ocr-fra (scripts/install.sh).",
+                    "Tesseract's French data missing: install the Debian package "
+                    "tesseract-ocr-fra (scripts/install.sh)."))
+        content, truth, _ = sample(0)
+        with check.step(Tr("Lecture d'un justificatif d'essai sur ce serveur",
+                           "Reading a sample receipt on this server")):
+            reading = local.read_receipt(content)
+        check.report.notes.append(Tr(
+            f"Montant lu : {reading.total_incl_tax} (imprimé : {truth.total_incl_tax}) ; "
+            "aucune donnée n'a quitté le serveur.",
+            f"Amount read: {reading.total_incl_tax} (printed: {truth.total_incl_tax}); no "
+            "data left the server."))
+        off = disabled_reason({**values, "provider": "OCR_LOCAL"})
         if off is not None:
             check.report.notes.append(off)
 

@@ -15,6 +15,14 @@ from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
 from raccord.core.http import RetryPolicy
 from raccord.core.i18n import Tr
 from raccord.core.ratelimit import Ceiling
+from raccord.interfaces.ocr.reading import (
+    EMPTY,
+    NOT_A_RECEIPT,
+    TOO_LARGE,
+    ReceiptReading,
+    ReceiptUnreadable,
+    VatAmount,
+)
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -95,9 +103,11 @@ class MindeeClient:
         return body
 
 
-def _value(prediction: dict[str, Any], key: str) -> Any:
+def _field(prediction: dict[str, Any], key: str) -> tuple[Any, float]:
     field = prediction.get(key)
-    return field.get("value") if isinstance(field, dict) else None
+    if not isinstance(field, dict):
+        return None, 0.0
+    return field.get("value"), float(field.get("confidence") or 0.0)
 
 
 def _money(raw: Any) -> Decimal | None:
@@ -116,45 +126,65 @@ def _day(raw: Any) -> date | None:
         return None
 
 
-def expense_from_prediction(body: dict[str, Any]) -> dict[str, Any]:
-    """Map Mindee's receipt v5 prediction onto an expense's fields. Missing values are None
-    (Mindee sends `value: null` with confidence 0)."""
+def _siret(prediction: dict[str, Any]) -> str | None:
+    for registration in prediction.get("supplier_company_registrations") or []:
+        value = "".join(ch for ch in str(registration.get("value") or "") if ch.isdigit())
+        if str(registration.get("type", "")).upper() in ("SIRET", "SIREN") and value:
+            return value
+    return None
+
+
+def reading_from_prediction(body: dict[str, Any]) -> ReceiptReading:
+    """Mindee's receipt v5 prediction as a reading. Missing values are None (Mindee sends
+    `value: null` with confidence 0); a tax without a rate is left out (nothing to file it
+    under); totals Mindee left out are computed from the others when they can be."""
     document = body["document"]
     prediction: dict[str, Any] = document["inference"]["prediction"]
-    taxes = []
+    taxes, tax_confidences = [], []
     for tax in prediction.get("taxes") or []:
         rate = tax.get("rate")  # a percentage in v1: 20.0 means 20 %
-        taxes.append({"code": tax.get("code"), "rate": None if rate is None else Decimal(str(rate)),
-                      "base": _money(tax.get("base")), "amount": _money(tax.get("value"))})
-    total = _money(_value(prediction, "total_amount"))
-    total_tax = _money(_value(prediction, "total_tax"))
-    if total_tax is None and taxes and all(t["amount"] is not None for t in taxes):
-        total_tax = sum((t["amount"] for t in taxes), Decimal("0.00"))
-    net = _money(_value(prediction, "total_net"))
+        if rate is None or isinstance(rate, bool):
+            continue
+        try:
+            percent = Decimal(str(rate)).normalize()
+        except InvalidOperation:
+            continue
+        taxes.append(VatAmount(percent, _money(tax.get("value")), _money(tax.get("base"))))
+        tax_confidences.append(float(tax.get("confidence") or 0.0))
+    total_raw, total_confidence = _field(prediction, "total_amount")
+    tax_raw, tax_confidence = _field(prediction, "total_tax")
+    net_raw, net_confidence = _field(prediction, "total_net")
+    total, total_tax, net = _money(total_raw), _money(tax_raw), _money(net_raw)
+    if total_tax is None and taxes and all(t.amount is not None for t in taxes):
+        total_tax = sum((t.amount for t in taxes if t.amount is not None), Decimal("0.00"))
+        tax_confidence = min(tax_confidences)
     if net is None and total is not None and total_tax is not None:
-        net = total - total_tax
+        net, net_confidence = total - total_tax, min(total_confidence, tax_confidence)
+    day, date_confidence = _field(prediction, "date")
+    time, time_confidence = _field(prediction, "time")
+    supplier, supplier_confidence = _field(prediction, "supplier_name")
+    category, category_confidence = _field(prediction, "category")
     locale = prediction.get("locale") or {}
-    return {
-        "date": _day(_value(prediction, "date")),
-        "time": _value(prediction, "time"),
-        "total_amount": total,
-        "total_net": net,
-        "total_tax": total_tax,
-        "taxes": taxes,
-        "supplier_name": _value(prediction, "supplier_name"),
-        "category": _value(prediction, "category"),
-        "subcategory": _value(prediction, "subcategory"),
-        "currency": locale.get("currency"),
-        "country": locale.get("country"),
-        "language": locale.get("language"),
-        "mindee_document_id": document.get("id"),
-    }
+    siret = _siret(prediction)
+    return ReceiptReading(
+        provider="OCR_MINDEE", date=_day(day), time=time, total_incl_tax=total,
+        total_excl_tax=net, vat=tuple(taxes), merchant=supplier, category=category,
+        currency=locale.get("currency"), siret=siret, document_id=document.get("id"),
+        confidence={"date": date_confidence if _day(day) else 0.0, "time": time_confidence,
+                    "total_incl_tax": total_confidence, "total_excl_tax": net_confidence,
+                    "vat": min(tax_confidences) if tax_confidences else 0.0,
+                    "merchant": supplier_confidence, "category": category_confidence,
+                    "currency": float(locale.get("confidence") or 0.0)
+                    if locale.get("currency") else 0.0,
+                    "siret": 0.9 if siret else 0.0})
 
 
 def disabled_reason(values: dict[str, Any]) -> Tr | None:
-    missing = [label for key, label in (("enabled", Tr("OCR Actif", "OCR enabled")),
-                                        ("mindee_enabled", Tr("Mindee Actif", "Mindee enabled")))
-               if not values.get(key)]
+    """Why OCR may not read now: the global switch, then the provider's own (Mindee's)."""
+    keys = [("enabled", Tr("OCR Actif", "OCR enabled"))]
+    if (values.get("provider") or "OCR_MINDEE") == "OCR_MINDEE":
+        keys.append(("mindee_enabled", Tr("Mindee Actif", "Mindee enabled")))
+    missing = [label for key, label in keys if not values.get(key)]
     if not missing:
         return None
     return Tr("L'OCR est désactivé : cochez " + " et ".join(m.fr for m in missing) +
@@ -163,20 +193,26 @@ def disabled_reason(values: dict[str, Any]) -> Tr | None:
               " in Third-party interfaces > OCR.")
 
 
-def read_receipt(hub: Hub, content: bytes, filename: str, content_type: str) -> dict[str, Any]:
-    """Read a photographed receipt into an expense's fields (date, amounts, taxes, supplier,
-    category, currency). Raises ServiceError saying what to do when it cannot."""
+def read_receipt(hub: Hub, content: bytes, filename: str, content_type: str,
+                 provider: str | None = None, check_switches: bool = True) -> ReceiptReading:
+    """Read a photographed receipt with the chosen provider (the saved one by default).
+    Raises ServiceError (ReceiptUnreadable for a file no provider could read) saying what to
+    do. The reading names no user: the feature writes `ocr.technical_user` in the history."""
     values = hub.values("ocr")
-    off = disabled_reason(values)
-    if off is not None:
-        raise ServiceError(Diagnosis(Problem.DISABLED, off))
+    if check_switches:
+        off = disabled_reason({**values, "provider": provider or values.get("provider")})
+        if off is not None:
+            raise ServiceError(Diagnosis(Problem.DISABLED, off))
+    if not content:
+        raise ReceiptUnreadable(EMPTY)
     if len(content) > MAX_BYTES:
-        raise ServiceError(Diagnosis(Problem.CONFIG, Tr(
-            "Justificatif trop lourd (plus de 10 Mo) : reprenez la photo en plus basse "
-            "résolution.", "Receipt too large (over 10 MB): take the photo again at a lower "
-            "resolution.")))
-    expense = expense_from_prediction(
+        raise ReceiptUnreadable(TOO_LARGE)
+    if (provider or values.get("provider") or "OCR_MINDEE") == "OCR_LOCAL":
+        from raccord.interfaces.ocr.local import read_receipt as read_locally
+
+        return read_locally(content)
+    reading = reading_from_prediction(
         MindeeClient(hub).predict_receipt(content, filename, content_type))
-    # The seed: the technical user goes into the expense's history, to tell OCR from typing.
-    expense["filled_by"] = values.get("technical_user") or None
-    return expense
+    if reading.total_incl_tax is None and reading.date is None:
+        raise ReceiptUnreadable(NOT_A_RECEIPT)
+    return reading

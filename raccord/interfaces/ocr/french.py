@@ -93,7 +93,8 @@ def value_variants(value: Decimal) -> list[Decimal]:
     return [value, *(Decimal(v) for v in zero_variants(f"{value:.2f}"))]
 
 
-DIGIT_LOOKALIKES = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0", "O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1",
+DIGIT_LOOKALIKES = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0",
+                                  "O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1",
                                   "|": "1", "!": "1", "S": "5", "s": "5", "B": "8", "Z": "2",
                                   "z": "2", "G": "6"})
 LOOKALIKE_NUMBER = re.compile(r"(?<![A-Za-z])[0-9OoDQlI|SsBZzG]{1,6} ?[,.] ?[0-9OoDQlI|SsBZzG]{2}"

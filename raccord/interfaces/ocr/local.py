@@ -279,3 +279,10 @@ def _found(reading: ReceiptReading) -> ReceiptReading:
     if reading.total_incl_tax is None and reading.date is None:
         raise ReceiptUnreadable(NOT_A_RECEIPT)
     return reading
+
+
+def installed_languages() -> list[str]:
+    try:
+        return list(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractError, OSError):
+        return []

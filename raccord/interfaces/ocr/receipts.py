@@ -207,7 +207,7 @@ def ticket_lines(truth: ReceiptTruth, rng: random.Random) -> list[tuple[str, str
                           "line"))
     if truth.category == "food" and rng.random() < 0.6:
         lines.append((f"TABLE {rng.randint(1, 40)}   COUVERTS {rng.randint(1, 6)}", "", "line"))
-    for label, amount, rate in truth.items:
+    for label, amount, _rate in truth.items:
         right = fr(Decimal(amount))
         if rng.random() < 0.3:
             right += rng.choice((" €", " EUR"))

@@ -1,0 +1,204 @@
+"""REST API of the expense reports (mounted under /api/v1). An employee's key sees only its
+own reports; a reader sees all; an administrator also approves, refuses and pays.
+
+    GET    /expense-reports[?state=&employee=]         list
+    POST   /expense-reports                            create (employee: for itself)
+    GET    /expense-reports/export[?state=&employee=]  CSV, one line per expense
+    GET    /expense-reports/{id}                       read, with expenses and history
+    POST   /expense-reports/{id}/expenses              add an expense or a trip
+    PATCH  /expenses/{id}                              correct an expense (history kept)
+    DELETE /expenses/{id}
+    POST   /expense-reports/{id}/receipts              upload a receipt: OCR's proposal
+    POST   /receipt-proposals/{id}/confirm             the employee's confirmed fields
+    POST   /expense-reports/{id}/submit | approve | refuse {reason} | pay
+    GET    /mileage/allowance?cv=&km=&year=&electric=&vehicle=
+    GET    /mileage/addresses?q=&session=              Place Autocomplete
+    GET    /mileage/distance?origin=&destination=&round_trip=
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from raccord.core.accounts import Account
+from raccord.core.diagnosis import ServiceError
+from raccord.core.i18n import pick_language
+from raccord.core.roles import Role
+from raccord.features.expenses import mileage, service
+from raccord.features.expenses.service import ExpenseData, ExpenseRefused, ReportData
+from raccord.interfaces.google.client import autocomplete, for_employee
+from raccord.interfaces.hub import InterfaceHub
+from raccord.toolkit.api import get_hub, require_role
+
+router = APIRouter(tags=["expenses"])
+anyone = require_role(Role.EMPLOYEE)
+
+
+def _lang(request: Request) -> str:
+    return pick_language(request.headers.get("accept-language"))
+
+
+def _refused(request: Request, error: ExpenseRefused) -> JSONResponse:
+    return JSONResponse({"reason": error.reason, "error": error.message(_lang(request)),
+                         "error_fr": error.message.fr, "error_en": error.message.en},
+                        status_code=error.status)
+
+
+@router.get("/expense-reports")
+def list_reports(state: str | None = None, employee: str | None = None,
+                 hub: InterfaceHub = Depends(get_hub),
+                 account: Account = Depends(anyone)) -> list[dict[str, Any]]:
+    return [service.report_dict(hub, r, with_expenses=False)
+            for r in service.reports(hub, account, state, employee)]
+
+
+@router.post("/expense-reports", status_code=201)
+def create_report(data: ReportData, request: Request, hub: InterfaceHub = Depends(get_hub),
+                  account: Account = Depends(anyone)) -> Any:
+    try:
+        report = service.create_report(hub, account, data)
+    except ExpenseRefused as error:
+        return _refused(request, error)
+    return JSONResponse(service.report_dict(hub, report), status_code=201)
+
+
+@router.get("/expense-reports/export")
+def export(state: str | None = None, employee: str | None = None,
+           hub: InterfaceHub = Depends(get_hub), account: Account = Depends(anyone)) -> Response:
+    text = service.export_csv(hub, service.reports(hub, account, state, employee))
+    return Response(text, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="expense-reports.csv"'})
+
+
+@router.get("/expense-reports/{report_id}")
+def read_report(report_id: int, request: Request, hub: InterfaceHub = Depends(get_hub),
+                account: Account = Depends(anyone)) -> Any:
+    try:
+        return service.report_dict(hub, service.get_report(hub, account, report_id))
+    except ExpenseRefused as error:
+        return _refused(request, error)
+
+
+@router.post("/expense-reports/{report_id}/expenses", status_code=201)
+def add_expense(report_id: int, data: ExpenseData, request: Request,
+                hub: InterfaceHub = Depends(get_hub), account: Account = Depends(anyone)) -> Any:
+    try:
+        expense = service.add_expense(hub, account, report_id, data)
+    except ExpenseRefused as error:
+        return _refused(request, error)
+    return JSONResponse(service.expense_dict(expense), status_code=201)
+
+
+@router.patch("/expenses/{expense_id}")
+def correct_expense(expense_id: int, changes: dict[str, Any], request: Request,
+                    hub: InterfaceHub = Depends(get_hub),
+                    account: Account = Depends(anyone)) -> Any:
+    try:
+        return service.expense_dict(service.update_expense(hub, account, expense_id, changes))
+    except ExpenseRefused as error:
+        return _refused(request, error)
+    except ValueError as error:  # pydantic's ValidationError
+        return JSONResponse({"reason": "invalid", "error": str(error)}, status_code=422)
+
+
+@router.delete("/expenses/{expense_id}", status_code=204, response_class=Response)
+def delete_expense(expense_id: int, request: Request, hub: InterfaceHub = Depends(get_hub),
+                   account: Account = Depends(anyone)) -> Response:
+    try:
+        service.delete_expense(hub, account, expense_id)
+    except ExpenseRefused as error:
+        return _refused(request, error)
+    return Response(status_code=204)
+
+
+@router.post("/expense-reports/{report_id}/receipts", status_code=201)
+async def upload_receipt(report_id: int, request: Request, file: UploadFile = File(...),
+                         provider: str | None = None, hub: InterfaceHub = Depends(get_hub),
+                         account: Account = Depends(anyone)) -> Any:
+    content = await file.read(service_max() + 1)
+    try:
+        proposal = service.propose(hub, account, report_id, content, file.filename or "receipt",
+                                   file.content_type or "application/octet-stream", provider)
+    except ExpenseRefused as error:
+        return _refused(request, error)
+    return JSONResponse({"proposal_id": proposal.id, "provider": proposal.provider,
+                         "proposed": proposal.reading,
+                         "confirm": f"/api/v1/receipt-proposals/{proposal.id}/confirm"},
+                        status_code=201)
+
+
+def service_max() -> int:
+    from raccord.interfaces.ocr.client import MAX_BYTES
+
+    return MAX_BYTES
+
+
+@router.post("/receipt-proposals/{proposal_id}/confirm", status_code=201)
+def confirm_proposal(proposal_id: int, data: ExpenseData, request: Request,
+                     hub: InterfaceHub = Depends(get_hub),
+                     account: Account = Depends(anyone)) -> Any:
+    try:
+        expense = service.confirm(hub, account, proposal_id, data)
+    except ExpenseRefused as error:
+        return _refused(request, error)
+    return JSONResponse(service.expense_dict(expense), status_code=201)
+
+
+class Decision(BaseModel):
+    reason: str = ""
+
+
+@router.post("/expense-reports/{report_id}/{action}")
+def move(report_id: int, action: str, request: Request, decision: Decision | None = None,
+         hub: InterfaceHub = Depends(get_hub), account: Account = Depends(anyone)) -> Any:
+    if action not in service.MOVES:
+        return JSONResponse({"reason": "not_found", "error": "submit, approve, refuse or pay"},
+                            status_code=404)
+    try:
+        report = service.move(hub, account, report_id, action,
+                              decision.reason if decision else "")
+    except ExpenseRefused as error:
+        return _refused(request, error)
+    return service.report_dict(hub, report)
+
+
+@router.get("/mileage/allowance")
+def allowance(cv: int, km: Decimal, request: Request, year: int | None = None,
+              electric: bool = False, vehicle: str = "car",
+              hub: InterfaceHub = Depends(get_hub), _: Account = Depends(anyone)) -> Any:
+    scale = mileage.scale_for(hub, year or date.today().year)
+    try:
+        amount = mileage.yearly_amount(scale, vehicle, cv, km, electric)
+    except mileage.ScaleRefused as error:
+        return _refused(request, ExpenseRefused(error.message))
+    return {"year": year, "scale_year": scale.year, "vehicle": vehicle, "cv": cv,
+            "km": str(km), "electric": electric, "amount_eur": str(amount)}
+
+
+@router.get("/mileage/addresses")
+def addresses(q: str, session: str, request: Request, hub: InterfaceHub = Depends(get_hub),
+              _: Account = Depends(anyone)) -> Any:
+    try:
+        found = autocomplete(hub, q, session)
+    except ServiceError as error:
+        return JSONResponse({"reason": "places", "error": for_employee(error)(_lang(request)),
+                             "suggestions": []}, status_code=422)
+    return {"suggestions": [{"description": s.description, "place_id": s.place_id,
+                             "main_text": s.main_text, "secondary_text": s.secondary_text}
+                            for s in found]}
+
+
+@router.get("/mileage/distance")
+def distance(origin: str, destination: str, request: Request, round_trip: bool = False,
+             hub: InterfaceHub = Depends(get_hub), _: Account = Depends(anyone)) -> Any:
+    try:
+        km = service.measure_trip(hub, origin, destination, round_trip)
+    except ExpenseRefused as error:
+        return _refused(request, error)
+    return {"distance_km": str(km), "round_trip": round_trip}
