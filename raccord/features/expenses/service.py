@@ -123,11 +123,21 @@ def _editable(report: ExpenseReport) -> None:
 
 
 # -- history --------------------------------------------------------------------------------------
-def text_of(value: Any) -> str | None:
+MONEY_FIELDS = ("amount_incl_tax", "amount_excl_tax", "allowance")
+KM_FIELDS = ("distance_km", "computed_km")
+
+
+def text_of(value: Any, field: str = "") -> str | None:
+    """A value as the history writes it: money with 2 decimals, kilometres with 1."""
     if value is None or value == "" or value == []:
         return None
+    if field in MONEY_FIELDS or field in KM_FIELDS:
+        try:
+            return f"{Decimal(str(value)):.{2 if field in MONEY_FIELDS else 1}f}"
+        except InvalidOperation:
+            return str(value)
     if isinstance(value, list):
-        return "; ".join(f"{_plain(v['rate'])}%: {_plain(v.get('amount'))}" for v in value)
+        return "; ".join(f"{v['rate']}%: {_plain(v.get('amount'))}" for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, date):
@@ -136,16 +146,19 @@ def text_of(value: Any) -> str | None:
 
 
 def _plain(value: Any) -> str:
-    if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
-        number = Decimal(str(value))
-        return f"{number:.2f}" if number != number.to_integral() or "." in str(value) \
-            else str(number)
+    if isinstance(value, Decimal | float):
+        return f"{Decimal(str(value)):.2f}"
+    if isinstance(value, str):
+        try:
+            return f"{Decimal(value):.2f}" if "." in value else value
+        except InvalidOperation:
+            return value
     return "" if value is None else str(value)
 
 
 def _log(session: Any, report_id: int, expense_id: int | None, actor: str, field: str,
          old: Any, new: Any) -> None:
-    old_text, new_text = text_of(old), text_of(new)
+    old_text, new_text = text_of(old, field), text_of(new, field)
     if old_text != new_text:
         session.add(ExpenseChange(report_id=report_id, expense_id=expense_id, actor=actor,
                                   field=field, old=old_text, new=new_text))

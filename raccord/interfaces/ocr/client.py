@@ -146,7 +146,9 @@ def reading_from_prediction(body: dict[str, Any]) -> ReceiptReading:
         if rate is None or isinstance(rate, bool):
             continue
         try:
-            percent = Decimal(str(rate)).normalize()
+            percent = Decimal(str(rate))
+            percent = percent.quantize(Decimal(1)) if percent == percent.to_integral() \
+                else percent.normalize()
         except InvalidOperation:
             continue
         taxes.append(VatAmount(percent, _money(tax.get("value")), _money(tax.get("base"))))
