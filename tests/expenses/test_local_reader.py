@@ -118,3 +118,12 @@ def test_read_receipt_command_fails_in_one_line(tmp_path: Path,
     assert done.output.strip().count("\n") == 0 and "neither an image" in done.output
     done = CliRunner().invoke(app, ["expenses", "read-receipt", str(tmp_path / "missing.jpg")])
     assert done.exit_code == 1 and "Cannot read" in done.output
+
+
+def test_a_photo_taken_sideways_is_turned_upright() -> None:
+    content, truth, _ = make_receipt(8, level=0.3)
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(content)).rotate(90, expand=True).convert("RGB").save(buffer, "JPEG")
+    reading = local.read_receipt(buffer.getvalue())
+    assert reading.total_incl_tax == Decimal(truth.total_incl_tax)
+    assert reading.date == date.fromisoformat(truth.date)

@@ -27,7 +27,7 @@ AMOUNT = re.compile(r"(?<![\d,.])(-?\d{1,3}(?:[ ']\d{3})+|-?\d+) ?[,.] ?(\d{2})(
 RATE = re.compile(r"(?<![\d,.])(\d{1,3}(?:[,.]\d{1,2})?) ?%")
 NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2}) ?[/.\-] ?(\d{1,2}) ?[/.\-] ?(\d{4}|\d{2})(?![\d])")
 ISO_DATE = re.compile(r"(?<!\d)(20\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
-WORD_DATE = re.compile(r"(?<!\d)(\d{1,2})(?:ER)? ?([A-Z]{3,9})\.? ?(\d{4}|\d{2})(?!\d)")
+WORD_DATE = re.compile(r"(?<!\d)(\d{1,2})(?:ER)?[ \-/.]?([A-Z]{3,9})\.?[ \-/.]?(\d{4}|\d{2})(?!\d)")
 TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3]) ?[:hH] ?([0-5]\d)(?![\d,])")
 SIRET = re.compile(r"(?<!\d)(\d(?: ?\d){13})(?!\d)")
 TOTAL_STRONG = ("TOTAL TTC", "MONTANT TTC", "NET A PAYER", "TOTAL A PAYER", "A PAYER",
@@ -35,7 +35,7 @@ TOTAL_STRONG = ("TOTAL TTC", "MONTANT TTC", "NET A PAYER", "TOTAL A PAYER", "A P
                 "TOTAL CB", "TOTAL DU", "TOTAL NET")
 PAYMENT = ("CB", "CARTE", "VISA", "MASTERCARD", "SANS CONTACT", "PAIEMENT", "REGLEMENT",
            "CHEQUE", "TICKET RESTAURANT", "TITRE RESTAURANT")
-NOT_TOTAL = ("HT", "H.T", "TVA", "T.V.A", "SOUS", "RENDU", "MONNAIE", "ESPECES", "REMISE",
+NOT_TOTAL = ("HT", "H.T", "TVA", "T.V.A", "SOUS", "SUBTOTAL", "SUB TOTAL", "RENDU", "MONNAIE", "ESPECES", "REMISE",
              "ECONOMIE", "FIDELITE", "POINTS", "CAGNOTTE", "ARTICLE")
 HEADER_SKIP = ("BIENVENUE", "TICKET", "FACTURE", "RECU", "SIRET", "SIREN", "TEL", "FAX",
                "WWW", "HTTP", "@", "TVA", "RCS", "APE", "NAF", "CAISSE", "DATE", "MAGASIN N",

@@ -30,6 +30,10 @@ from raccord.interfaces.ocr.reading import (
     ReceiptUnreadable,
 )
 
+# One reading, one core: Tesseract's OpenMP threads fight each other on a busy server (a
+# worker reads several receipts side by side instead).
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+cv2.setNumThreads(1)
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 TEXT_HEIGHT = 30  # pixels for a capital letter: where Tesseract's LSTM model reads best
@@ -240,16 +244,37 @@ def available() -> bool:
     return shutil.which("tesseract") is not None
 
 
+def _found_count(reading: ReceiptReading) -> int:
+    return (reading.total_incl_tax is not None) + (reading.date is not None)
+
+
+def upright(picture: np.ndarray) -> np.ndarray | None:
+    """The picture turned upright when Tesseract's orientation detection says it lies on its
+    side or upside down (a photo taken sideways, without EXIF orientation)."""
+    try:
+        osd = pytesseract.image_to_osd(picture, config="--psm 0 -c min_characters_to_try=10",
+                                       output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractError:
+        return None
+    turn = int(osd.get("rotate", 0))
+    if turn not in (90, 180, 270) or float(osd.get("orientation_conf", 0)) < 1.0:
+        return None
+    codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180,
+             270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    return cv2.rotate(picture, codes[turn])
+
+
 def read_image(image: Image.Image) -> ReceiptReading:
     picture = clean(image)
     reading = read_text(tesseract_lines(picture))
-    if reading.total_incl_tax is None or reading.date is None:
-        # A second look, Tesseract finding the columns itself: slower, rarely needed.
+    if _found_count(reading) == 2:
+        return reading
+    turned = upright(picture)
+    if turned is not None:  # lying on its side: read it the right way up
+        second = read_text(tesseract_lines(clean(Image.fromarray(turned))))
+    else:  # a second look, Tesseract finding the columns itself
         second = read_text(tesseract_lines(picture, psm=4))
-        if (second.total_incl_tax is not None) + (second.date is not None) > \
-                (reading.total_incl_tax is not None) + (reading.date is not None):
-            reading = second
-    return reading
+    return second if _found_count(second) >= _found_count(reading) else reading
 
 
 def read_receipt(content: bytes) -> ReceiptReading:
