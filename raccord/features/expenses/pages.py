@@ -110,9 +110,10 @@ def listing(request: Request, state: str = "", account: Account = Depends(any_ac
 async def create(request: Request, account: Account = Depends(any_account)) -> Response:
     form = await request.form()
     try:
-        data = ReportData(title=str(form.get("title", "")), company=str(form.get("company", "")),
-                          period_start=str(form.get("period_start", "")),
-                          period_end=str(form.get("period_end", "")))
+        data = ReportData.model_validate({
+            "title": str(form.get("title", "")), "company": str(form.get("company", "")),
+            "period_start": str(form.get("period_start", "")),
+            "period_end": str(form.get("period_end", ""))})
         report = service.create_report(hub_of(request), account, data)
     except ExpenseRefused as error:
         return _error_page(request, error)
@@ -220,13 +221,14 @@ def _receipt_data(form: Any) -> ExpenseData:
         if rate is not None and amount is not None:
             vat.append(VatLine(rate=rate, amount=amount, base=_decimal(form.get(f"vat_base_{i}"))))
     try:
-        return ExpenseData(kind="receipt", spent_on=str(form.get("spent_on", "")),
-                           merchant=str(form.get("merchant", "")).strip(),
-                           category=str(form.get("category", "")),
-                           amount_incl_tax=_decimal(form.get("amount_incl_tax")),
-                           amount_excl_tax=_decimal(form.get("amount_excl_tax")), vat=vat,
-                           currency=str(form.get("currency") or "EUR").upper(),
-                           siret=str(form.get("siret", "")).replace(" ", ""))
+        return ExpenseData.model_validate({
+            "kind": "receipt", "spent_on": str(form.get("spent_on", "")),
+            "merchant": str(form.get("merchant", "")).strip(),
+            "category": str(form.get("category", "")),
+            "amount_incl_tax": _decimal(form.get("amount_incl_tax")),
+            "amount_excl_tax": _decimal(form.get("amount_excl_tax")), "vat": vat,
+            "currency": str(form.get("currency") or "EUR").upper(),
+            "siret": str(form.get("siret", "")).replace(" ", "")})
     except ValueError:
         raise ExpenseRefused(Tr("Date ou devise invalide.", "Invalid date or currency.")) \
             from None
@@ -276,12 +278,13 @@ async def add_trip(report_id: int, request: Request,
         if typed_km is None and google.get("places_enabled") and google.get("distance_enabled"):
             computed = service.measure_trip(hub, start, end, round_trip)
         cv = str(form.get("fiscal_cv", "")).strip()
-        data = ExpenseData(kind="trip", spent_on=str(form.get("spent_on", "")),
-                           trip_from=start, trip_to=end, round_trip=round_trip,
-                           distance_km=typed_km if typed_km is not None else computed,
-                           computed_km=computed, vehicle=str(form.get("vehicle", "car")),
-                           fiscal_cv=int(cv) if cv.isdigit() else None,
-                           electric=bool(form.get("electric")))
+        data = ExpenseData.model_validate({
+            "kind": "trip", "spent_on": str(form.get("spent_on", "")), "trip_from": start,
+            "trip_to": end, "round_trip": round_trip,
+            "distance_km": typed_km if typed_km is not None else computed,
+            "computed_km": computed, "vehicle": str(form.get("vehicle", "car")),
+            "fiscal_cv": int(cv) if cv.isdigit() else None,
+            "electric": bool(form.get("electric"))})
         service.add_expense(hub, account, report_id, data)
     except ExpenseRefused as error:
         return _report_page(request, account, report_id, error.status, error.message)

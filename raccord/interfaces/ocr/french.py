@@ -349,10 +349,10 @@ def pick_vat(lines: list[Line]) -> tuple[list[VatAmount], float]:
             continue
         found[rate] = vat
         confidences.append(line.confidence * (1.0 if vat.base is not None else 0.85))
-    vat = sorted(found.values(), key=lambda v: -v.rate)
-    if not vat:
+    lines_found = sorted(found.values(), key=lambda v: -v.rate)
+    if not lines_found:
         return [], 0.0
-    return vat, sum(confidences) / len(confidences)
+    return lines_found, sum(confidences) / len(confidences)
 
 
 # -- the totals ---------------------------------------------------------------------------------

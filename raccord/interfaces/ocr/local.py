@@ -73,10 +73,10 @@ def kind_of(content: bytes) -> str | None:
 
 def open_image(content: bytes) -> Image.Image:
     try:
-        image = Image.open(io.BytesIO(content))
-        if image.width * image.height > MAX_PIXELS:
+        opened = Image.open(io.BytesIO(content))
+        if opened.width * opened.height > MAX_PIXELS:
             raise ReceiptUnreadable(TOO_LARGE)
-        image = ImageOps.exif_transpose(image)
+        image = ImageOps.exif_transpose(opened) or opened
         image.load()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         raise ReceiptUnreadable(DAMAGED) from None
@@ -154,7 +154,8 @@ def even_light(gray: np.ndarray) -> np.ndarray:
     background = cv2.dilate(gray, np.ones((7, 7), np.uint8))
     background = cv2.medianBlur(background, min(size, 255) if size % 2 else size + 1)
     normal = cv2.divide(gray, background, scale=255)
-    return cv2.normalize(normal, None, 0, 255, cv2.NORM_MINMAX)
+    stretched: np.ndarray = cv2.normalize(normal, normal.copy(), 0, 255, cv2.NORM_MINMAX)
+    return stretched
 
 
 def text_height(binary: np.ndarray) -> float | None:

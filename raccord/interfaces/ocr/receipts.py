@@ -249,12 +249,13 @@ def ticket_lines(truth: ReceiptTruth, rng: random.Random) -> list[tuple[str, str
         if table:
             lines.append(("TAUX      HT     TVA     TTC", "", "line"))
         for v in truth.vat:
-            base, amount = Decimal(v.base), Decimal(v.amount)
+            vat_base, vat_amount = Decimal(v.base), Decimal(v.amount)
             if table:
-                lines.append((f"{_rate_text(v.rate):<6} {fr(base):>8} {fr(amount):>7} "
-                              f"{fr(base + amount):>8}", "", "line"))
+                lines.append((f"{_rate_text(v.rate):<6} {fr(vat_base):>8} {fr(vat_amount):>7} "
+                              f"{fr(vat_base + vat_amount):>8}", "", "line"))
             else:
-                lines.append((f"TVA {_rate_text(v.rate)} SUR {fr(base)}", fr(amount), "line"))
+                lines.append((f"TVA {_rate_text(v.rate)} SUR {fr(vat_base)}", fr(vat_amount),
+                              "line"))
     if not top_date:
         lines.append((width_sep, "", "line"))
         lines.append(date_line)
@@ -285,18 +286,18 @@ def render(truth: ReceiptTruth, rng: random.Random) -> Image.Image:
     gap = int(size * rng.uniform(0.25, 0.6))
     heights = [(title if s == "title" else big if s == "big" else font).size + gap
                for _, _, s in lines]
-    height = sum(heights) + 2 * margin
+    height = int(sum(heights) + 2 * margin)
     paper = rng.randint(232, 255)
     image = Image.new("L", (width, height), paper)
     draw = ImageDraw.Draw(image)
-    y = margin
+    y: float = margin
     ink = rng.randint(0, 70)
     for (left, right, style), h in zip(lines, heights, strict=True):
         face = title if style == "title" else big if style == "big" else font
         if style in ("title", "center"):
             w = draw.textlength(left, font=face)
             while w > width - 2 * margin and face.size > 12:
-                face = _font(face.path, face.size - 2)
+                face = _font(str(face.path), int(face.size) - 2)
                 w = draw.textlength(left, font=face)
             draw.text(((width - w) / 2, y), left, fill=ink, font=face)
         else:
