@@ -138,3 +138,24 @@ def test_thousands_grouped_with_a_space() -> None:
 def test_a_text_that_is_no_receipt_has_no_total_and_no_date() -> None:
     r = read("Bonjour,\nVoici le compte rendu de la réunion.\nCordialement")
     assert r.total_incl_tax is None and r.date is None
+
+
+def test_vat_written_before_its_base_and_a_street_word_inside_a_name() -> None:
+    r = read("""
+        AUTOROUTES DU SUD DE LA FRANCE
+        Pizzeria Da Luigi
+        Le 02.03.26
+        SOUS-TOTAL 36,50
+        TOTAL : 36,50 €
+        TVA 10% : 2,77 € (HT 27,68)
+        TVA 20% : 1,17 € (HT 5,83)
+    """)
+    assert r.merchant == "AUTOROUTES DU SUD DE LA FRANCE"
+    assert vat(r) == [("20", "1.17"), ("10", "2.77")]
+    assert r.total_incl_tax == Decimal("36.50") and r.total_excl_tax == Decimal("32.56")
+
+
+def test_a_comma_lost_in_a_blur_is_read_back_from_the_vat() -> None:
+    r = read("PEAGE DE VIENNE\n26/02/2026\nMONTANT TTC EUR 1280\nDONT TVA 20% EUR 213")
+    assert r.total_incl_tax == Decimal("12.80") and vat(r) == [("20", "2.13")]
+    assert r.confidence["total_incl_tax"] < 0.9

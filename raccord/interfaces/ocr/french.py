@@ -36,9 +36,10 @@ TOTAL_STRONG = ("TOTAL TTC", "MONTANT TTC", "NET A PAYER", "TOTAL A PAYER", "A P
 PAYMENT = ("CB", "CARTE", "VISA", "MASTERCARD", "SANS CONTACT", "PAIEMENT", "REGLEMENT",
            "CHEQUE", "TICKET RESTAURANT", "TITRE RESTAURANT")
 NOT_TOTAL = ("HT", "H.T", "TVA", "T.V.A", "SOUS", "SUBTOTAL", "SUB TOTAL", "RENDU", "MONNAIE",
-             "ESPECES", "REMISE", "ECONOMIE", "FIDELITE", "POINTS", "CAGNOTTE", "ARTICLE")
+             "ESPECES", "REMISE", "ECONOMIE", "FIDELITE", "POINTS", "CAGNOTTE", "ARTICLE",
+             "ARTICLES", "HORS TAXE", "HORS TAXES")
 HEADER_SKIP = ("BIENVENUE", "TICKET", "FACTURE", "RECU", "SIRET", "SIREN", "TEL", "FAX",
-               "WWW", "HTTP", "@", "TVA", "RCS", "APE", "NAF", "CAISSE", "DATE", "MAGASIN N",
+               "WWW", "HTTP", "HTTPS", "@", "TVA", "RCS", "APE", "NAF", "CAISSE", "DATE", "MAGASIN N",
                "CLIENT", "DUPLICATA", "NOTE", "ADDITION")
 STREET_WORDS = ("RUE", "AVENUE", "AV ", "BD ", "BOULEVARD", "PLACE", "CHEMIN", "ROUTE", "QUAI",
                 "ALLEE", "IMPASSE", "ZA ", "ZI ", "ZAC", "CEDEX", "CENTRE COMMERCIAL", "C.C")
@@ -150,9 +151,15 @@ def amounts(line: Line) -> list[Decimal]:
 
 
 def has(key: str, words: tuple[str, ...]) -> bool:
-    padded = f" {re.sub(r'[^A-Z0-9@./]+', ' ', key)} "
-    return any((f" {w} " in padded) if w.replace(".", "").isalpha() and len(w) <= 3
-               else (w in padded) for w in words)
+    """Whether the line holds one of the words (as whole words; marks such as "@" anywhere)."""
+    for word in words:
+        word = word.strip()
+        if word[0].isalnum() and word[-1].isalnum():
+            if re.search(rf"(?<![A-Z0-9]){re.escape(word)}(?![A-Z0-9])", key):
+                return True
+        elif word in key:
+            return True
+    return False
 
 
 # -- the date -----------------------------------------------------------------------------------
@@ -262,8 +269,8 @@ def _close(a: Decimal, b: Decimal, cents: int = 2) -> bool:
 def _pair(values: list[Decimal], rate: Decimal, strict: bool) -> VatAmount | None:
     """A base and its VAT among a line's amounts (as read, else with zeros read back)."""
     options = [[v] for v in values] if strict else [value_variants(v) for v in values]
-    for i in range(len(values)):  # base then VAT (then incl. tax) in a table row
-        for j in range(i + 1, len(values)):
+    for i in range(len(values)):  # base and VAT, the base first in a table row
+        for j in [*range(i + 1, len(values)), *range(i)]:
             for base, amount in itertools.product(options[i], options[j]):
                 if amount < base and _close(_vat_of(base, rate), amount, 1):
                     return VatAmount(rate, amount, base)
@@ -291,7 +298,7 @@ def row_amounts(line: Line) -> list[Decimal]:
         if value is not None:
             found.append((match.start(), value))
     for match in LOST_COMMA.finditer(AMOUNT.sub(lambda m: "#" * len(m.group(0)), masked)):
-        found.append((match.start(), Decimal(match.group(1)) / 100))
+        found.append((match.start(), (Decimal(match.group(1)) / 100).quantize(CENT)))
     return [v for _, v in sorted(found)]
 
 
@@ -371,10 +378,13 @@ def total_candidates(lines: list[Line]) -> list[tuple[float, Decimal, float]]:
             weight = 1.0
         else:
             continue
+        confidence = line.confidence
         if not values and i + 1 < len(lines) and not has(lines[i + 1].key, NOT_TOTAL):
             values = amounts(lines[i + 1])[-1:]  # the amount printed below its label
+        if not values and weight >= 2:  # "1280": a blurred comma lost, read as cents
+            values, confidence = row_amounts(line)[-1:], confidence * 0.6
         if values:
-            found.append((weight, values[-1], line.confidence))
+            found.append((weight, values[-1], confidence))
     return found
 
 

@@ -159,15 +159,24 @@ def even_light(gray: np.ndarray) -> np.ndarray:
 
 
 def text_height(binary: np.ndarray) -> float | None:
-    """The median height of letter-like marks (binary: text white on black)."""
+    """The height of capital letters (binary: text white on black), from letter-like marks;
+    letters a blur has run together into words count too (a word is as tall as its letters),
+    rules and borders do not."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
-    heights = [int(stats[i, cv2.CC_STAT_HEIGHT]) for i in range(1, count)
-               if 4 <= stats[i, cv2.CC_STAT_HEIGHT] <= 300
-               and 0.1 <= stats[i, cv2.CC_STAT_WIDTH] / stats[i, cv2.CC_STAT_HEIGHT] <= 1.5
-               and stats[i, cv2.CC_STAT_AREA] >= 8]
-    if len(heights) < 15:
-        return None
-    return float(np.percentile(heights, 75))
+    letters, words = [], []
+    for i in range(1, count):
+        h, w = int(stats[i, cv2.CC_STAT_HEIGHT]), int(stats[i, cv2.CC_STAT_WIDTH])
+        if not 4 <= h <= 300 or stats[i, cv2.CC_STAT_AREA] < 8:
+            continue
+        if 0.1 <= w / h <= 1.5:
+            letters.append(h)
+        elif w / h <= 15:
+            words.append(h)
+    if len(letters) >= 15:
+        return float(np.percentile(letters, 75))
+    if len(letters) + len(words) >= 6:
+        return float(np.percentile(letters + words, 60))
+    return None
 
 
 def skew_angle(binary: np.ndarray) -> float:
@@ -191,6 +200,12 @@ def skew_angle(binary: np.ndarray) -> float:
 
 def clean(image: Image.Image) -> np.ndarray:
     """A black-on-white picture of the text, straight, at the size Tesseract reads best."""
+    return cleaned(image)[0]
+
+
+def cleaned(image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+    """The text straight and at the right size: binarized, and in grey levels (a blurred
+    photo thickens when binarized; Tesseract's own thresholding reads the grey better)."""
     gray = np.asarray(image.convert("L"))
     gray = flatten_paper(gray)
     if max(gray.shape) > 2400:  # work on fewer pixels first; the size is set again below
@@ -211,9 +226,10 @@ def clean(image: Image.Image) -> np.ndarray:
         matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
         light = cv2.warpAffine(light, matrix, (w, h), flags=cv2.INTER_CUBIC,
                                borderMode=cv2.BORDER_CONSTANT, borderValue=255)
-    light = cv2.GaussianBlur(light, (3, 3), 0)
-    _, black_on_white = cv2.threshold(light, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return cv2.copyMakeBorder(black_on_white, 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=255)
+    smooth = cv2.GaussianBlur(light, (3, 3), 0)
+    _, black_on_white = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return (cv2.copyMakeBorder(black_on_white, 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=255),
+            cv2.copyMakeBorder(light, 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=255))
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -266,16 +282,26 @@ def upright(picture: np.ndarray) -> np.ndarray | None:
 
 
 def read_image(image: Image.Image) -> ReceiptReading:
-    picture = clean(image)
+    """Tesseract on the binarized text; when the total or the date is missing, a photo lying
+    on its side is turned upright, else the grey picture and then Tesseract's own column
+    finding are tried, keeping the reading that found most."""
+    picture, grey = cleaned(image)
     reading = read_text(tesseract_lines(picture))
     if _found_count(reading) == 2:
         return reading
     turned = upright(picture)
     if turned is not None:  # lying on its side: read it the right way up
-        second = read_text(tesseract_lines(clean(Image.fromarray(turned))))
-    else:  # a second look, Tesseract finding the columns itself
-        second = read_text(tesseract_lines(picture, psm=4))
-    return second if _found_count(second) >= _found_count(reading) else reading
+        attempts = [lambda: read_text(tesseract_lines(clean(Image.fromarray(turned))))]
+    else:
+        attempts = [lambda: read_text(tesseract_lines(grey)),
+                    lambda: read_text(tesseract_lines(picture, psm=4))]
+    for attempt in attempts:
+        other = attempt()
+        if _found_count(other) > _found_count(reading):
+            reading = other
+        if _found_count(reading) == 2:
+            break
+    return reading
 
 
 def read_receipt(content: bytes) -> ReceiptReading:
