@@ -39,7 +39,8 @@ NOT_TOTAL = ("HT", "H.T", "TVA", "T.V.A", "SOUS", "SUBTOTAL", "SUB TOTAL", "REND
              "ESPECES", "REMISE", "ECONOMIE", "FIDELITE", "POINTS", "CAGNOTTE", "ARTICLE",
              "ARTICLES", "HORS TAXE", "HORS TAXES")
 HEADER_SKIP = ("BIENVENUE", "TICKET", "FACTURE", "RECU", "SIRET", "SIREN", "TEL", "FAX",
-               "WWW", "HTTP", "HTTPS", "@", "TVA", "RCS", "APE", "NAF", "CAISSE", "DATE", "MAGASIN N",
+               "WWW", "HTTP", "HTTPS", "@", "TVA", "RCS", "APE", "NAF", "CAISSE", "DATE",
+               "MAGASIN N",
                "CLIENT", "DUPLICATA", "NOTE", "ADDITION")
 STREET_WORDS = ("RUE", "AVENUE", "AV ", "BD ", "BOULEVARD", "PLACE", "CHEMIN", "ROUTE", "QUAI",
                 "ALLEE", "IMPASSE", "ZA ", "ZI ", "ZAC", "CEDEX", "CENTRE COMMERCIAL", "C.C")
