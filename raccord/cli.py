@@ -310,8 +310,8 @@ def read_new_password(given: str | None) -> str:
 
 
 @user_app.command("add")
-def user_add(login: str, role: Annotated[str, typer.Option(help="operator, administrator or "
-                                                           "reader")] = "reader",
+def user_add(login: str, role: Annotated[str, typer.Option(help="operator, administrator, "
+                                                           "reader or employee")] = "reader",
              technical: Annotated[bool, typer.Option(help="An account background work runs "
                                                      "as.")] = False,
              password: Annotated[str | None, typer.Option(

@@ -54,8 +54,9 @@ class Accounts:
             role_value = Role(role)
         except ValueError:
             raise SettingError(Tr(
-                f"Rôle inconnu « {role} » : operator, administrator ou reader.",
-                f"Unknown role '{role}': operator, administrator or reader.")) from None
+                f"Rôle inconnu « {role} » : operator, administrator, reader ou employee.",
+                f"Unknown role '{role}': operator, administrator, reader or employee.")) \
+                from None
         if len(password) < 8:
             raise SettingError(Tr("Mot de passe trop court : 8 caractères au moins.",
                                   "Password too short: at least 8 characters."))

@@ -344,7 +344,8 @@ def test_bad_certificate_files_are_refused_with_a_clear_message(
 def test_users_are_added_with_a_known_role(cli: Cli, env: Environment) -> None:
     result = cli("user", "add", "bob", "--role", "boss", RACCORD_NEW_PASSWORD="long enough pw")
     assert result.exit_code == 1
-    assert "Unknown role 'boss': operator, administrator or reader." in one_line(result)
+    assert "Unknown role 'boss': operator, administrator, reader or employee." in one_line(
+        result)
     assert open_hub(env).accounts.get("bob") is None
     short = cli("user", "add", "bob", "--role", "reader", input="short\n")
     assert short.exit_code == 1 and "Password too short" in one_line(short)
