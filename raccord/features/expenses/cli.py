@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -29,10 +30,16 @@ CONTENT_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png
                  ".webp": "image/webp", ".tif": "image/tiff", ".tiff": "image/tiff"}
 
 
+def _installed() -> bool:
+    """Whether a raccord home exists here (reading a file must not create one)."""
+    return bool(os.environ.get("RACCORD_DATABASE_URL")) or Path(
+        os.environ.get("RACCORD_HOME", "var")).exists()
+
+
 def _read(content: bytes, path: Path, provider: str | None) -> ReceiptReading:
     if provider in (None, "OCR_LOCAL"):
         hub = None
-        if provider is None:
+        if provider is None and _installed():
             try:
                 hub = open_hub()
             except (typer.Exit, Exception):  # no hub here: the local reader needs none

@@ -54,7 +54,7 @@ CATEGORIES = (
                    "COURSE", "AIR FRANCE", "BUS")),
     ("food", ("RESTAURANT", "BRASSERIE", "CAFE", "BISTRO", "PIZZ", "MENU", "COUVERT", "TABLE",
               "PLAT", "DESSERT", "BOULANGERIE", "TRAITEUR", "BAR ", "SNACK", "BURGER")),
-    ("telecom", ("ORANGE", "SFR", "BOUYGUES TELECOM", "FREE MOBILE")),
+    ("telecom", ("BOUTIQUE ORANGE", "SFR", "BOUYGUES TELECOM", "FREE MOBILE", "FORFAIT")),
     ("shopping", ("CARREFOUR", "MONOPRIX", "LECLERC", "AUCHAN", "LIDL", "FRANPRIX",
                   "INTERMARCHE", "CASINO", "SUPER U", "U EXPRESS", "FNAC", "ARTICLES")),
 )
@@ -488,10 +488,10 @@ def pick_currency(lines: list[Line]) -> tuple[str, float]:
 
 def pick_category(lines: list[Line]) -> tuple[str, float]:
     text = " " + " ".join(line.key for line in lines) + " "
-    for category, words in CATEGORIES:
-        hits = sum(1 for w in words if w in text)
-        if hits:
-            return category, min(0.9, 0.5 + 0.15 * hits)
+    hits = {category: sum(1 for w in words if w in text) for category, words in CATEGORIES}
+    best = max(hits, key=lambda c: hits[c])  # the first listed wins a tie
+    if hits[best]:
+        return best, min(0.9, 0.5 + 0.15 * hits[best])
     return "miscellaneous", 0.3
 
 
