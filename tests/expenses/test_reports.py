@@ -230,3 +230,33 @@ def test_an_employee_cannot_be_given_settings(hub: Hub) -> None:
     from raccord.core.roles import may_edit
 
     assert not may_edit(Role.EMPLOYEE, DeploymentMode.ON_PREMISE)
+
+
+@pytest.mark.parametrize(("status", "words"), [
+    ("REQUEST_DENIED", "a setting the administrator must check"),
+    ("OVER_DAILY_LIMIT", "a setting the administrator must check"),
+    ("OVER_QUERY_LIMIT", "try again in a minute"),
+    ("UNKNOWN_ERROR", "try again in a minute"),
+    ("NOT_FOUND", "pick the start and the end among the suggestions"),
+    ("ZERO_RESULTS", "pick the start and the end among the suggestions"),
+    ("MAX_ELEMENTS_EXCEEDED", "too many addresses"),
+    ("MAX_DIMENSIONS_EXCEEDED", "too many addresses"),
+    ("INVALID_REQUEST", "Fill in a start address and an end address"),
+    ("NO_ROUTE", "No road route"),
+])
+def test_every_google_status_has_employee_words(status: str, words: str) -> None:
+    from raccord.interfaces.google.client import PLACES, MapsError, for_employee, status_diagnosis
+
+    error = MapsError(status_diagnosis(PLACES, PLACES, status, "said by Google"), status)
+    text = for_employee(error)
+    assert words in text.en and text.fr
+    assert "console.cloud.google.com" not in text.en and "said by Google" not in text.en
+
+
+def test_over_query_limit_reaches_the_employee_in_plain_words(sandboxed_hub: Hub) -> None:
+    from raccord.interfaces.google.simulator import OVER_LIMIT_KEY
+
+    sandboxed_hub.settings.set("google", "places_key", OVER_LIMIT_KEY, SYSTEM)
+    emma = api(sandboxed_hub, "emma", "employee")
+    answer = emma.get("/api/v1/mileage/addresses", params={"q": "Lyon", "session": "s"})
+    assert answer.status_code == 422 and "try again in a minute" in answer.json()["error"]
