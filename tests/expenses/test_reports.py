@@ -140,7 +140,8 @@ def test_google_refusals_in_the_employee_words(sandboxed_hub: Hub) -> None:
     assert off.status_code == 422 and "type the address and the distance by hand" in \
         off.json()["error_en"]
     places = emma.get("/api/v1/mileage/addresses", params={"q": "Lyon", "session": "s1"})
-    assert places.status_code == 422 and "key" not in places.json()["error"].lower()
+    assert places.status_code == 422 and "clé" not in places.json()["error"].lower() \
+        and "key" not in places.json()["error"].lower()
 
 
 def test_autocomplete_bills_one_session_per_address(sandboxed_hub: Hub, sandbox) -> None:
@@ -258,5 +259,6 @@ def test_over_query_limit_reaches_the_employee_in_plain_words(sandboxed_hub: Hub
 
     sandboxed_hub.settings.set("google", "places_key", OVER_LIMIT_KEY, SYSTEM)
     emma = api(sandboxed_hub, "emma", "employee")
-    answer = emma.get("/api/v1/mileage/addresses", params={"q": "Lyon", "session": "s"})
+    answer = emma.get("/api/v1/mileage/addresses", params={"q": "Lyon", "session": "s"},
+                      headers={"Accept-Language": "en"})
     assert answer.status_code == 422 and "try again in a minute" in answer.json()["error"]

@@ -80,10 +80,10 @@ def for_employee(error: ServiceError) -> Tr:
                   "à la main.", "Trip too long or too many addresses to compute: type the "
                   "distance by hand.")
     if status in ("OVER_QUERY_LIMIT", "UNKNOWN_ERROR") or error.diagnosis.transient:
-        return Tr("Le calcul de distance est momentanément saturé : réessayez dans une minute "
-                  "ou saisissez la distance à la main.",
-                  "Distance computing is busy right now: try again in a minute or type the "
-                  "distance by hand.")
+        return Tr("Le service d'adresses et de distances est momentanément saturé : "
+                  "réessayez dans une minute, ou saisissez l'adresse et la distance à la main.",
+                  "The address and distance service is busy right now: try again in a "
+                  "minute, or type the address and the distance by hand.")
     if status == "INVALID_REQUEST":
         return Tr("Renseignez une adresse de départ et une adresse d'arrivée.",
                   "Fill in a start address and an end address.")
