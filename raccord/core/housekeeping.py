@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete
 
+from raccord.core.alerts import clear_alert, open_alerts, raise_alert
 from raccord.core.i18n import Tr
 from raccord.core.jobs import scheduled
 from raccord.core.models import CallLog, JobRun, utcnow
@@ -32,10 +33,16 @@ def purge_history(hub: Hub) -> dict[str, int]:
 
 
 EXPIRY_WARNING_DAYS = 30
+EXPIRY_ALERT = "expiry:"
 
 
 def expiring(hub: Hub, today: date | None = None) -> list[tuple[str, Tr]]:
     """(interface, warning) for every expiry date within the warning window or past."""
+    return [(name, message) for name, _key, _left, message in expiring_fields(hub, today)]
+
+
+def expiring_fields(hub: Hub, today: date | None = None) -> list[tuple[str, str, int, Tr]]:
+    """(interface, field key, days left, warning) for every date within the window or past."""
     today = today or date.today()
     found = []
     for name, schema in hub.settings.schemas.items():
@@ -47,22 +54,33 @@ def expiring(hub: Hub, today: date | None = None) -> list[tuple[str, Tr]]:
             if left > EXPIRY_WARNING_DAYS:
                 continue
             if left < 0:
-                found.append((name, Tr(f"« {f.label.fr} » est dépassée depuis {-left} jour(s) : "
-                                       "créez une nouvelle valeur et enregistrez-la.",
-                                       f"'{f.label.en}' passed {-left} day(s) ago: create a new "
-                                       "one and save it.")))
+                message = Tr(f"« {f.label.fr} » est dépassée depuis {-left} jour(s) : "
+                             "créez une nouvelle valeur et enregistrez-la.",
+                             f"'{f.label.en}' passed {-left} day(s) ago: create a new "
+                             "one and save it.")
             else:
-                found.append((name, Tr(f"« {f.label.fr} » arrive dans {left} jour(s) : "
-                                       "préparez son renouvellement.",
-                                       f"'{f.label.en}' comes in {left} day(s): prepare its "
-                                       "renewal.")))
+                message = Tr(f"« {f.label.fr} » arrive dans {left} jour(s) : "
+                             "préparez son renouvellement.",
+                             f"'{f.label.en}' comes in {left} day(s): prepare its renewal.")
+            found.append((name, f.key, left, message))
     return found
 
 
 @scheduled("core.expiry_warnings", interface=None, interval_key=None, startup_key=None,
            every_s=86400)
 def expiry_warnings(hub: Hub) -> dict[str, int]:
-    warnings = expiring(hub)
-    for interface, message in warnings:
-        hub.record_status(interface, False, "expiry", message)
+    """Each date close to expiry is an alert (a warning; an error once passed), ended when
+    the date is renewed. The status board says it too (not as a status alert: the expiry
+    alert stands for it)."""
+    warnings = expiring_fields(hub)
+    current = set()
+    for interface, key, left, message in warnings:
+        name = f"{EXPIRY_ALERT}{interface}:{key}"
+        current.add(name)
+        raise_alert(hub, name, interface=interface,
+                    severity="error" if left < 0 else "warning", message=message)
+        hub.record_status(interface, False, "expiry", message, transient=True)
+    for alert in open_alerts(hub):
+        if alert.key.startswith(EXPIRY_ALERT) and alert.key not in current:
+            clear_alert(hub, alert.key)
     return {"warnings": len(warnings)}

@@ -87,13 +87,24 @@ class Hub:
     def values(self, interface: str, scope: str = "") -> dict[str, Any]:
         return self.settings.values(interface, scope)
 
-    def record_status(self, interface: str, ok: bool, source: str, message: str | Tr) -> None:
-        """Remember an interface's last outcome (both languages when given as a Tr)."""
+    def record_status(self, interface: str, ok: bool, source: str, message: str | Tr, *,
+                      transient: bool = False) -> None:
+        """Remember an interface's last outcome (both languages when given as a Tr). A
+        failure that is not `transient` (a configuration error, a failing Test) is an alert
+        until a success clears it (raccord.core.alerts)."""
+        from raccord.core.alerts import status_changed
+
         both = message if isinstance(message, Tr) else Tr(message, message)
         summary = json.dumps({"fr": both.fr, "en": both.en}, ensure_ascii=False)
         text = self.redactor.text(summary)
         for _ in range(2):  # two workers may insert the first row at once: then update it
             try:
+                with self.db.session() as session:
+                    row = session.get(InterfaceStatus, interface)
+                    was_ok = None if row is None else row.ok
+                if ok is not was_ok or not ok:
+                    status_changed(self, interface, ok, both, transient=transient,
+                                   was_ok=was_ok)
                 with self.db.session() as session:
                     row = session.get(InterfaceStatus, interface)
                     if row is not None and (row.ok, row.source, row.summary) == (

@@ -20,6 +20,7 @@ from huey import RedisHuey, SqliteHuey
 from huey.api import Huey
 from sqlalchemy import select, update
 
+from raccord.core.i18n import Tr
 from raccord.core.models import JobRun, ScheduleState, aware, utcnow
 
 if TYPE_CHECKING:
@@ -136,12 +137,19 @@ def run_job(hub: Hub, name: str, kwargs: dict[str, Any]) -> JobRun:
         session.add(run)
         session.flush()
         run_id = run.id
-    outcome, counts, error = "success", None, None
+    outcome, counts, error, transient = "success", None, None, False
+    said: Tr | None = None
     try:
         counts = definition.function(hub, **kwargs)
     except Exception as exc:  # recorded and shown; the worker goes on with the next job
         outcome = "failure"
+        diagnosis = getattr(exc, "diagnosis", None)
+        # A timeout or a spent quota is not a person's business; a refused key is.
+        transient = bool(getattr(diagnosis, "transient", False)) or hasattr(exc, "resets_at")
         message = getattr(exc, "message", None)
+        if message is None and diagnosis is not None:
+            message = diagnosis.message
+        said = message if isinstance(message, Tr) else None
         error = hub.redactor.text(message.en if message is not None else f"{type(exc).__name__}:"
                                   f" {exc}")
         log.warning("job %s failed: %s", name, error)
@@ -153,8 +161,9 @@ def run_job(hub: Hub, name: str, kwargs: dict[str, Any]) -> JobRun:
         row.counts = counts
         row.error = error
     if definition.interface is not None and definition.interface in hub.settings.schemas:
-        summary = error or f"{name}: {counts or {}}"
-        hub.record_status(definition.interface, outcome == "success", f"job:{name}", summary)
+        summary: str | Tr = said or error or f"{name}: {counts or {}}"
+        hub.record_status(definition.interface, outcome == "success", f"job:{name}", summary,
+                          transient=transient)
     return row
 
 
