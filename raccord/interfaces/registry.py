@@ -10,7 +10,8 @@ from raccord.interfaces import (
     ocr,
     signature,
     sirene,
+    smtp,
 )
 
 INTERFACES = (chorus.SPEC, ocr.SPEC, sirene.SPEC, certificates.SPEC, exchange.SPEC,
-              signature.SPEC, bank.SPEC, gmail.SPEC, google.SPEC)
+              signature.SPEC, bank.SPEC, gmail.SPEC, smtp.SPEC, google.SPEC)

@@ -16,7 +16,6 @@ from raccord.interfaces.base import (
     run_checks,
 )
 from raccord.interfaces.gmail.client import GmailClient, preconditions_missing
-from raccord.interfaces.gmail.serviceaccount import GMAIL_SEND
 from raccord.interfaces.gmail.settings import SCHEMA
 
 if TYPE_CHECKING:
@@ -42,8 +41,9 @@ def run_test(hub: Hub) -> TestReport:
             f"{key.project_id}).",
             f"Service account {key.client_email} (client ID {key.client_id}, project "
             f"{key.project_id})."))
-        with check.step(Tr(f"Jeton Google pour {client.sender} (délégation, {GMAIL_SEND})",
-                           f"Google token for {client.sender} (delegation, {GMAIL_SEND})")):
+        scopes = " ".join(client.scopes)
+        with check.step(Tr(f"Jeton Google pour {client.sender} (délégation, {scopes})",
+                           f"Google token for {client.sender} (delegation, {scopes})")):
             token = client.token(key, fresh=True, retry=ONCE)
         with check.step(Tr("Boîte d'envoi jointe par l'API Gmail",
                            "Sending mailbox reached through the Gmail API")):

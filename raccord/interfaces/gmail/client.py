@@ -4,7 +4,7 @@ mailbox (domain-wide delegation), scope `gmail.send` only."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -14,9 +14,11 @@ from urllib.parse import quote
 import httpx
 
 from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
-from raccord.core.http import RetryPolicy
+from raccord.core.http import Outgoing, RetryPolicy
 from raccord.core.i18n import Tr
+from raccord.core.ratelimit import Ceiling
 from raccord.interfaces.gmail.serviceaccount import (
+    GMAIL_READONLY,
     GMAIL_SEND,
     AccessToken,
     ServiceAccountKey,
@@ -31,6 +33,12 @@ if TYPE_CHECKING:
 # What Gmail answers when a token is valid but limited to other scopes (here: sending only).
 SCOPE_REASONS = {"ACCESS_TOKEN_SCOPE_INSUFFICIENT", "insufficientPermissions"}
 DISABLED_REASONS = {"SERVICE_DISABLED", "accessNotConfigured"}
+# Gmail sends messages up to 25 MB, attachments included (as encoded in the message).
+MAX_MESSAGE_BYTES = 25 * 1024 * 1024
+# What users.messages.send costs in the per-user quota units.
+SEND_UNITS = 100
+# Google counts its daily quotas per Pacific day.
+GOOGLE_DAY = "America/Los_Angeles"
 
 
 def preconditions_missing(values: Mapping[str, Any]) -> Tr | None:
@@ -88,13 +96,30 @@ class GmailClient:
     def key(self) -> ServiceAccountKey:
         return load_key(str(self.values.get("key_path") or ""))
 
+    @property
+    def scopes(self) -> list[str]:
+        return [GMAIL_SEND, GMAIL_READONLY] if self.values.get("search_sent") else [GMAIL_SEND]
+
     def token(self, key: ServiceAccountKey, fresh: bool = False,
               retry: RetryPolicy | None = None) -> AccessToken:
         endpoint = token_endpoint(key, str(self.values.get("token_url") or ""))
-        return access_token(self.hub, key, self.sender, [GMAIL_SEND], endpoint, fresh, retry)
+        return access_token(self.hub, key, self.sender, self.scopes, endpoint, fresh, retry)
+
+    def ceilings(self, used_today: Callable[[], int] | None = None) -> list[Ceiling]:
+        """Gmail's per-user limits, read live from the settings: the daily sending limit
+        (refused at once when spent) and the per-second quota units (paced)."""
+        values = self.hub.values("gmail")
+        return [
+            Ceiling(f"daily:{self.sender}", "day", lambda: int(values.get("daily_limit") or 2000),
+                    blocking=False, timezone=GOOGLE_DAY, used_today=used_today),
+            Ceiling(f"units:{self.sender}", "second",
+                    lambda: max(1, int(values.get("units_per_second") or 250) // SEND_UNITS),
+                    paced=True),
+        ]
 
     def _call(self, method: str, url: str, token: AccessToken, key: ServiceAccountKey,
-              retry: RetryPolicy, **kwargs: Any) -> httpx.Response | None:
+              retry: RetryPolicy, http: Outgoing | None = None,
+              **kwargs: Any) -> httpx.Response | None:
         """The response, or None for a 403 saying the token's scopes do not cover the call."""
         body: dict[str, Any] = {}
 
@@ -105,7 +130,7 @@ class GmailClient:
             return _google_error(body)[0]
 
         try:
-            return self.http.request(method, url, retry=retry, detail=detail, headers={
+            return (http or self.http).request(method, url, retry=retry, detail=detail, headers={
                 "Authorization": f"Bearer {token.value}", "Accept": "application/json"},
                 **kwargs)
         except ServiceError as error:
@@ -147,6 +172,51 @@ class GmailClient:
         response = self._call("GET", self._users_url("/profile"), token, key,
                                  retry or RetryPolicy(attempts=2, delay_s=1.0))
         return MailboxProbe(self.sender, None if response is None else response.json())
+
+    def send_raw(self, raw: bytes, ceilings: list[Ceiling]) -> str:
+        """`users.messages.send` of a whole RFC 5322 message; returns Gmail's message id.
+        Not retried once the request may have been received (Gmail has no idempotency key):
+        an answer lost then is a ServiceError OUTCOME_UNKNOWN for the caller to reconcile."""
+        if len(raw) > MAX_MESSAGE_BYTES:
+            raise ServiceError(Diagnosis(Problem.REFUSED, Tr(
+                f"Message de {len(raw) / 1048576:.1f} Mo : Gmail n'envoie pas de message de "
+                "plus de 25 Mo, pièces jointes comprises. Réduisez ou retirez des pièces "
+                "jointes.",
+                f"Message of {len(raw) / 1048576:.1f} MB: Gmail sends no message above 25 MB, "
+                "attachments included. Shrink or remove attachments.")))
+        key = self.key()
+        token = self.token(key)
+        response = self._call(
+            "POST", self._users_url("/messages/send"), token, key,
+            RetryPolicy(attempts=3, delay_s=1.0, idempotent=False),
+            http=self.hub.outgoing("gmail", ceilings=ceilings),
+            json={"raw": base64.urlsafe_b64encode(raw).decode()})
+        if response is None:
+            raise ServiceError(Diagnosis(Problem.FORBIDDEN, Tr(
+                f"Le jeton ne permet pas d'envoyer : autorisez le champ d'application "
+                f"{GMAIL_SEND} pour l'ID client {key.client_id} (délégation).",
+                f"The token may not send: authorise the scope {GMAIL_SEND} for client ID "
+                f"{key.client_id} (delegation)."), 403))
+        return str(response.json().get("id", ""))
+
+    def find_sent(self, message_id: str) -> str | None:
+        """Gmail's id of the message carrying this Message-ID in the mailbox, or None.
+        Needs gmail.readonly (the `search_sent` setting)."""
+        key = self.key()
+        token = self.token(key)
+        response = self._call(
+            "GET", self._users_url("/messages"), token, key, RetryPolicy(attempts=3, delay_s=1.0),
+            params={"q": f"rfc822msgid:{message_id.strip('<>')}", "includeSpamTrash": "true"})
+        if response is None:
+            raise ServiceError(Diagnosis(Problem.FORBIDDEN, Tr(
+                f"Le jeton ne permet pas de chercher dans la boîte : autorisez le champ "
+                f"d'application {GMAIL_READONLY} pour l'ID client {key.client_id} "
+                "(délégation), ou décochez « Vérifier les envois incertains dans la boîte ».",
+                f"The token may not search the mailbox: authorise the scope {GMAIL_READONLY} "
+                f"for client ID {key.client_id} (delegation), or untick 'Check uncertain "
+                "sends in the mailbox'."), 403))
+        found = response.json().get("messages") or []
+        return str(found[0]["id"]) if found else None
 
     def send(self, to: str, subject: str, body: str) -> str:
         """`users.messages.send` of a plain-text message; returns Gmail's message id."""

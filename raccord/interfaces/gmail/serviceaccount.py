@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from raccord.core.hub import Hub
 
 GMAIL_SEND = "https://www.googleapis.com/auth/gmail.send"
+# Only to look a message up by its Message-ID when Gmail's answer to a send was lost.
+GMAIL_READONLY = "https://www.googleapis.com/auth/gmail.readonly"
 # google-auth signs every assertion for this audience, whatever the key's token_uri.
 GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
 DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token"

@@ -71,6 +71,34 @@ SCHEMA = InterfaceSchema(
                   Choice(
                       "gmail", Tr("Gmail", "Gmail")),
               )),
+        Field("daily_limit", Tr("Limite d'envoi quotidienne par boîte",
+                                "Daily sending limit per mailbox"), Kind.INT, default=2000,
+              minimum=1, advanced=True, help=Tr(
+                  "Messages par jour et par boîte d'envoi (Google Workspace : 2 000 ; compte "
+                  "d'essai : 500). Au-delà, les messages attendent le lendemain (heure du "
+                  "Pacifique, comme Google).",
+                  "Messages a day per sending mailbox (Google Workspace: 2,000; trial "
+                  "account: 500). Beyond it, messages wait for the next day (Pacific time, "
+                  "as Google counts).")),
+        Field("units_per_second", Tr("Unités de quota par seconde et par boîte",
+                                     "Quota units per second per mailbox"), Kind.INT,
+              default=250, minimum=100, advanced=True, help=Tr(
+                  "Quota de l'API Gmail par utilisateur ; un envoi coûte 100 unités.",
+                  "Gmail API quota per user; one send costs 100 units.")),
+        Field("near_limit_percent", Tr("Alerte à partir de (% de la limite quotidienne)",
+                                       "Warn from (% of the daily limit)"), Kind.INT,
+              default=80, minimum=1, maximum=100, advanced=True),
+        Field("search_sent", Tr("Vérifier les envois incertains dans la boîte",
+                                "Check uncertain sends in the mailbox"), Kind.BOOL,
+              default=False, advanced=True, help=Tr(
+                  "Quand la réponse de Gmail se perd, raccord cherche le message (par son "
+                  "Message-ID) dans la boîte d'envoi avant de le renvoyer. Demande le champ "
+                  "d'application gmail.readonly en plus de gmail.send dans la délégation. "
+                  "Sans lui, un envoi incertain attend la décision d'une personne.",
+                  "When Gmail's answer is lost, raccord looks for the message (by its "
+                  "Message-ID) in the sending mailbox before sending it again. Needs the "
+                  "scope gmail.readonly besides gmail.send in the delegation. Without it, an "
+                  "uncertain send waits for a person's decision.")),
         Field("api_url", Tr("URL de l'API Gmail", "Gmail API URL"), Kind.URL,
               default="https://gmail.googleapis.com", advanced=True),
         Field("token_url", Tr("URL des jetons Google", "Google token URL"), Kind.URL,

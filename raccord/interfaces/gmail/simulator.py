@@ -33,6 +33,8 @@ from raccord.interfaces.gmail.sandbox_key import (
     sandbox_private_key,
 )
 from raccord.interfaces.gmail.serviceaccount import GMAIL_SEND, JWT_BEARER
+from raccord.interfaces.gmail.simulator_limits import UserLimits
+from raccord.interfaces.gmail.simulator_mailbox import mailbox_page
 
 AUDIENCES = {"https://oauth2.googleapis.com/token", "https://www.googleapis.com/oauth2/v4/token",
              "https://accounts.google.com/o/oauth2/token"}
@@ -44,6 +46,10 @@ READ_SCOPES = {FULL, "https://www.googleapis.com/auth/gmail.modify",
 SEND_SCOPES = {FULL, GMAIL_SEND, "https://www.googleapis.com/auth/gmail.modify",
                "https://www.googleapis.com/auth/gmail.compose"}
 NO_GMAIL_USER = f"sans-gmail@{SANDBOX_DOMAIN}"
+METADATA = "https://www.googleapis.com/auth/gmail.metadata"
+# The media upload limit of users.messages.send (35 MB).
+MAX_PAYLOAD_BYTES = 36_700_160
+LIST_UNITS = 5
 PROJECT_NUMBER = "418730912664"
 SKEW_S = 300
 
@@ -81,16 +87,38 @@ def delegate(sim: Simulator, client_id: str, domain: str, scopes: set[str]) -> N
     sim.state["delegations"][client_id] = {"domain": domain, "scopes": set(scopes)}
 
 
-def make_simulator() -> Simulator:
-    sim = Simulator("gmail")
-    sim.state.update(accounts={}, delegations={}, grants={}, sent=[], api_enabled=True,
-                     users={SANDBOX_SENDER: {"gmail": True, "messagesTotal": 1287,
-                                             "threadsTotal": 904, "historyId": "5310442"},
-                            NO_GMAIL_USER: {"gmail": False}})
+class GmailSimulator(Simulator):
+    """Google's state: service accounts and their keys, delegations, users, the messages
+    each mailbox sent and its quota use. A reset brings the sandbox's own back."""
+
+    def reset(self) -> None:
+        super().reset()
+        self.state.clear()
+        self.state.update(accounts={}, delegations={}, grants={}, sent=[], api_enabled=True,
+                          limits=UserLimits(), usage={},
+                          users={SANDBOX_SENDER: {"gmail": True, "messagesTotal": 1287,
+                                                  "threadsTotal": 904, "historyId": "5310442"},
+                                 NO_GMAIL_USER: {"gmail": False}})
+        key = sandbox_private_key()
+        register_service_account(self, SANDBOX_CLIENT_EMAIL, SANDBOX_CLIENT_ID,
+                                 key.public_key(), key_id(key))
+        delegate(self, SANDBOX_CLIENT_ID, SANDBOX_DOMAIN, {GMAIL_SEND})
+
+
+def revoke_sandbox_key(sim: Simulator) -> None:
+    """What deleting the key in IAM > Service accounts > Keys does."""
+    sim.state["accounts"][SANDBOX_CLIENT_EMAIL]["keys"].pop(key_id(sandbox_private_key()), None)
+
+
+def restore_sandbox_key(sim: Simulator) -> None:
     key = sandbox_private_key()
     register_service_account(sim, SANDBOX_CLIENT_EMAIL, SANDBOX_CLIENT_ID, key.public_key(),
                              key_id(key))
-    delegate(sim, SANDBOX_CLIENT_ID, SANDBOX_DOMAIN, {GMAIL_SEND})
+
+
+def make_simulator() -> Simulator:
+    sim = GmailSimulator("gmail")
+    sim.reset()
     app = FastAPI(title="Google OAuth and Gmail API (simulated)")
 
     def exchange(assertion: str) -> JSONResponse:
@@ -189,24 +217,59 @@ def make_simulator() -> Simulator:
         who = mailbox(request, user_id, SEND_SCOPES)
         if isinstance(who, JSONResponse):
             return who
+        body = await request.body()
+        if len(body) > MAX_PAYLOAD_BYTES:
+            return api_error(413, f"Request payload size exceeds the limit: {MAX_PAYLOAD_BYTES}"
+                             " bytes.", "uploadTooLarge", "INVALID_ARGUMENT")
         try:
-            raw = (await request.json()).get("raw")
-            message = message_from_bytes(_b64(raw), policy=policy.default) if raw else None
+            raw_text = json.loads(body).get("raw")
+            raw = _b64(raw_text) if raw_text else b""
+            message = message_from_bytes(raw, policy=policy.default) if raw else None
         except (ValueError, TypeError, AttributeError, binascii.Error):
             message = None
-        if message is None:
+        if message is None or not message.keys():
             return api_error(400, "'raw' RFC822 payload message string or uploading message via "
                              "/upload/* URL required", "invalidArgument", "INVALID_ARGUMENT")
-        recipients = [a for _, a in getaddresses([str(message.get("To", ""))]) if "@" in a]
+        headers = ("To", "Cc", "Bcc")
+        recipients = [a for _, a in getaddresses([str(message.get(h, "")) for h in headers])
+                      if "@" in a]
         if not recipients:
             return api_error(400, "Invalid To header", "invalidArgument", "INVALID_ARGUMENT")
+        refused = sim.state["limits"].take_send(sim.state["usage"], who)
+        if refused is not None:
+            return refused
         message_id = secrets.token_hex(8)
-        text = message.get_payload(decode=True) if not message.is_multipart() else b""
-        sim.state["sent"].append({"id": message_id, "from": who, "to": recipients,
-                                  "subject": str(message.get("Subject", "")),
-                                  "body": (text or b"").decode("utf-8", "replace")
-                                  if isinstance(text, bytes) else ""})
+        text = message.get_body(("plain",))
+        sim.state["sent"].append({
+            "id": message_id, "from": who, "to": recipients,
+            "subject": str(message.get("Subject", "")),
+            "message_id": str(message.get("Message-ID", "")),
+            "body": text.get_content() if text is not None else "",
+            "raw": raw, "at": time.time()})
         return {"id": message_id, "threadId": message_id, "labelIds": ["SENT"]}
+
+    @app.get("/gmail/v1/users/{user_id}/messages")
+    def list_messages(user_id: str, request: Request, q: str = "") -> Any:
+        who = mailbox(request, user_id, READ_SCOPES)
+        if isinstance(who, JSONResponse):
+            return who
+        grant = sim.state["grants"][request.headers["authorization"][7:]]
+        if q and not grant["scopes"] & (READ_SCOPES - {METADATA}):
+            return api_error(403, "Metadata scope does not support 'q' parameter",
+                             "forbidden", "PERMISSION_DENIED")
+        refused = sim.state["limits"].take_units(sim.state["usage"], who, LIST_UNITS)
+        if refused is not None:
+            return refused
+        wanted = q.removeprefix("rfc822msgid:").strip("<>") if q.startswith("rfc822msgid:") \
+            else None
+        found = [m for m in reversed(sim.state["sent"]) if m["from"] == who and (
+            wanted is None or m["message_id"].strip("<>") == wanted)]
+        if not found:
+            return {"resultSizeEstimate": 0}
+        return {"messages": [{"id": m["id"], "threadId": m["id"]} for m in found[:100]],
+                "resultSizeEstimate": len(found)}
+
+    mailbox_page(app, sim)
 
     def error_body(status: int) -> dict[str, Any]:
         state = {429: "RESOURCE_EXHAUSTED", 503: "UNAVAILABLE"}.get(status, "INTERNAL")
