@@ -29,4 +29,9 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 pages=True, commands=(Command("expenses"),),
                 menu=(MenuEntry("/expenses", Tr("Notes de frais", "Expense reports"),
                                 role="employee"),)),
+    FeatureSpec("mail", Tr("Messagerie", "Mail"), models=True, jobs=True, api=True, pages=True,
+                commands=(Command("mail"),), menu=(MenuEntry("/mail", Tr("Courriels envoyés", "Sent mail")),
+                                MenuEntry("/mail/alerts", Tr("Alertes par courriel",
+                                                             "Alert mails"),
+                                          role="operator"))),
 )

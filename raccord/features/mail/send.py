@@ -1,0 +1,267 @@
+"""Sending one queued message, exactly once.
+
+1. The row is claimed by a conditional update (`queued` → `sending`, attempts + 1, the
+   transport and sender written) and committed *before* the service is called: two jobs for
+   one message never both send it, and a worker killed mid-send leaves a `sending` row.
+2. The call. Gmail has no idempotency key, so an outcome that cannot be known (the answer
+   lost, the worker killed) is never answered by sending again blindly: the message is
+   looked up in the sending mailbox by the Message-ID raccord wrote into it (Gmail with the
+   `search_sent` setting, scope gmail.readonly): found, it is `sent`; absent, it goes back to
+   `queued`. Where the service cannot be asked (SMTP, Gmail without the scope) it becomes
+   `unknown`, for a person to check and decide (console: send again, or mark as sent).
+3. A transient failure puts it back to `queued` for a later try (`RETRY_DELAYS_S`), the
+   attempts counted on the row, up to `MAX_ATTEMPTS`; a refusal makes it `failed` with the
+   reason, and the interface's status (so an alert) says it. A spent daily limit holds it
+   until Google's day turns, without counting an attempt."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+
+from raccord.core.alerts import clear_alert, raise_alert
+from raccord.core.diagnosis import Problem, ServiceError
+from raccord.core.i18n import Tr
+from raccord.core.models import aware, utcnow
+from raccord.core.outbox import MailAttachment, MailEvent, MailMessage, wake
+from raccord.core.ratelimit import QuotaExhausted
+from raccord.features.mail import transport as transports
+from raccord.features.mail.mime import build_message, recipients
+
+if TYPE_CHECKING:
+    from raccord.core.hub import Hub
+
+log = logging.getLogger("raccord.mail")
+MAX_ATTEMPTS = 5
+RETRY_DELAYS_S = (30, 120, 600, 1800)
+# A message `sending` for longer than this was left by a worker that died.
+LEASE_S = 300
+
+
+def _tr(reason: Tr) -> dict[str, str]:
+    return {"fr": reason.fr, "en": reason.en}
+
+
+def _event(session: Any, message_id: int, state: str, **detail: Any) -> None:
+    session.add(MailEvent(message=message_id, state=state, detail=detail or None))
+
+
+def _move(hub: Hub, message_id: int, state: str, *, reason: Tr | None = None,
+          remote_id: str | None = None, next_attempt_at: datetime | None = None,
+          uncount: bool = False, **detail: Any) -> str:
+    now = utcnow()
+    with hub.db.session() as session:
+        row = session.get(MailMessage, message_id)
+        if row is None:
+            return "gone"
+        row.state, row.updated_at = state, now
+        row.reason = _tr(reason) if reason is not None else None
+        row.next_attempt_at = next_attempt_at
+        if state != "sending":
+            row.sending_since = None
+        if remote_id is not None:
+            row.remote_id = remote_id
+        if state == "sent":
+            row.sent_at = now
+        if uncount:
+            row.attempts = max(0, row.attempts - 1)
+        if reason is not None:
+            detail["reason"] = _tr(reason)
+        if remote_id is not None:
+            detail["remote_id"] = remote_id
+        _event(session, message_id, state, **detail)
+    return state
+
+
+def _claim(hub: Hub, message_id: int) -> tuple[MailMessage, list[MailAttachment]] | None:
+    now = utcnow()
+    with hub.db.session() as session:
+        row = session.get(MailMessage, message_id)
+        if row is None or row.state != "queued":
+            return None
+        if row.next_attempt_at is not None and aware(row.next_attempt_at) > now:
+            return None  # a retry not due yet: its own delayed job (or the sweep) comes back
+        claimed = session.execute(  # type: ignore[attr-defined]
+            update(MailMessage).where(MailMessage.id == message_id,
+                                      MailMessage.state == "queued")
+            .values(state="sending", attempts=MailMessage.attempts + 1, sending_since=now,
+                    updated_at=now)).rowcount
+        if not claimed:
+            return None
+        session.expire_all()
+        fresh = session.get(MailMessage, message_id)
+        assert fresh is not None
+        parts = list(session.scalars(select(MailAttachment).where(
+            MailAttachment.message == message_id).order_by(MailAttachment.id)))
+        return fresh, parts
+
+
+def send_message(hub: Hub, message_id: int) -> str:
+    """Carry one message one step on; returns the state it is left in (or why nothing)."""
+    claimed = _claim(hub, message_id)
+    if claimed is None:
+        return "skipped"
+    row, parts = claimed
+    try:
+        transport = transports.choose(hub, row.sender)
+    except ServiceError as error:
+        return _refused(hub, row, None, error)
+    with hub.db.session() as session:
+        session.execute(update(MailMessage).where(MailMessage.id == row.id).values(
+            transport=transport.interface, sender=transport.sender))
+        _event(session, row.id, "sending", attempt=row.attempts, transport=transport.interface)
+    message = build_message(hub, row, parts, transport.sender, with_bcc=transport.with_bcc)
+    try:
+        remote_id = transport.send(message, recipients(row))
+    except QuotaExhausted as spent:
+        return _held(hub, row, transport, spent)
+    except ServiceError as error:
+        if error.diagnosis.problem is Problem.OUTCOME_UNKNOWN:
+            return reconcile(hub, row.id, error.diagnosis.message)
+        if error.diagnosis.transient:
+            return _retry(hub, row, error)
+        return _refused(hub, row, transport, error)
+    state = _move(hub, row.id, "sent", remote_id=remote_id)
+    hub.record_status(transport.interface, True, "mail", Tr("Courriel envoyé.", "Mail sent."))
+    if transport.interface == "gmail":
+        _watch_daily_limit(hub, transport)
+    return state
+
+
+def _retry(hub: Hub, row: MailMessage, error: ServiceError) -> str:
+    if row.attempts >= MAX_ATTEMPTS:
+        reason = error.diagnosis.message + Tr(f"({row.attempts} essais : abandon.)",
+                                              f"({row.attempts} tries: given up.)")
+        return _move(hub, row.id, "failed", reason=reason)
+    delay = max(RETRY_DELAYS_S[min(row.attempts, len(RETRY_DELAYS_S)) - 1],
+                error.diagnosis.retry_after or 0)
+    _move(hub, row.id, "queued", reason=error.diagnosis.message,
+          next_attempt_at=utcnow() + timedelta(seconds=delay), retry_in_s=delay)
+    wake(hub, row.id, delay_s=delay)
+    return "queued"
+
+
+def _held(hub: Hub, row: MailMessage, transport: transports.Transport,
+          spent: QuotaExhausted) -> str:
+    resumes = datetime.fromtimestamp(spent.resets_at).astimezone()
+    reason = Tr(f"Limite d'envoi quotidienne de {transport.sender} atteinte : le message part "
+                f"à la reprise ({resumes:%d/%m %H:%M}).",
+                f"Daily sending limit of {transport.sender} reached: the message goes when it "
+                f"resumes ({resumes:%Y-%m-%d %H:%M}).")
+    raise_alert(hub, f"quota:gmail:{transport.sender}", interface="gmail", severity="warning",
+                message=reason)
+    delay = max(1.0, spent.resets_at - datetime.now().timestamp())
+    _move(hub, row.id, "queued", reason=reason, uncount=True,
+          next_attempt_at=utcnow() + timedelta(seconds=delay))
+    wake(hub, row.id, delay_s=delay)
+    return "held"
+
+
+def _watch_daily_limit(hub: Hub, transport: transports.Transport) -> None:
+    """A warning alert once the mailbox has used `near_limit_percent` of its daily limit."""
+    from raccord.interfaces.gmail.client import GmailClient
+
+    client = GmailClient(hub, transport.sender)
+    daily = client.ceilings()[0]
+    used, limit = hub.limiter.usage("gmail", daily)
+    near = int(hub.values("gmail").get("near_limit_percent") or 80)
+    key = f"quota:gmail:{transport.sender}"
+    if used * 100 >= limit * near:
+        raise_alert(hub, key, interface="gmail", severity="warning", message=Tr(
+            f"{transport.sender} a envoyé {used} messages aujourd'hui sur {limit} permis par "
+            "Google : au-delà, les messages attendront le lendemain.",
+            f"{transport.sender} sent {used} messages today out of the {limit} Google allows: "
+            "beyond it, messages wait for the next day."))
+    else:
+        clear_alert(hub, key)
+
+
+def _refused(hub: Hub, row: MailMessage, transport: transports.Transport | None,
+             error: ServiceError) -> str:
+    reason = error.diagnosis.message
+    log.warning("mail %s not sent: %s", row.id, reason.en)
+    state = _move(hub, row.id, "failed", reason=reason)
+    interface = transport.interface if transport is not None else (
+        "gmail" if hub.values("gmail").get("mail_application") == "gmail" else "smtp")
+    # A refused key, a missing delegation, a precondition: the interface's status says it,
+    # so the alert does (a message too big or a bad address is this message's own fault).
+    if error.diagnosis.problem is not Problem.REFUSED:
+        hub.record_status(interface, False, "mail", reason)
+    return state
+
+
+def reconcile(hub: Hub, message_id: int, why: Tr) -> str:
+    """A message whose send may or may not have happened: ask the service, or a person."""
+    with hub.db.session() as session:
+        row = session.get(MailMessage, message_id)
+        if row is None or row.state != "sending":
+            return "skipped"
+        name, sender, header = row.transport, row.sender, row.message_id
+    transport = transports.named(hub, name, sender)
+    if transport is None or transport.find is None:
+        return _move(hub, message_id, "unknown", reason=why + Tr(
+            "Le service ne peut pas dire s'il l'a reçu : vérifiez chez le destinataire, puis "
+            "renvoyez-le ou marquez-le envoyé.",
+            "The service cannot tell whether it received it: check with the recipient, then "
+            "send it again or mark it as sent."))
+    try:
+        found = transport.find(header)
+    except ServiceError as error:
+        if error.diagnosis.transient:
+            return "sending"  # the next sweep asks again
+        return _move(hub, message_id, "unknown", reason=why + error.diagnosis.message)
+    if found is not None:
+        return _move(hub, message_id, "sent", remote_id=found, reconciled=True)
+    _move(hub, message_id, "queued", reason=why + Tr(
+        "Absent de la boîte d'envoi : il sera envoyé à nouveau.",
+        "Not in the sending mailbox: it will be sent again."), reconciled=True)
+    wake(hub, message_id)
+    return "queued"
+
+
+def sweep(hub: Hub, lease_s: float = LEASE_S) -> dict[str, int]:
+    """Reconcile what dying workers left `sending`; wake what waits `queued` past its time
+    (a lost wake-up, a mail queued by a process that sends none)."""
+    now = utcnow()
+    counts = {"reconciled": 0, "woken": 0}
+    with hub.db.session() as session:
+        stuck = list(session.scalars(select(MailMessage.id).where(
+            MailMessage.state == "sending",
+            MailMessage.sending_since < now - timedelta(seconds=lease_s))))
+        waiting = list(session.scalars(select(MailMessage.id).where(
+            MailMessage.state == "queued", MailMessage.updated_at < now - timedelta(seconds=60),
+            (MailMessage.next_attempt_at.is_(None)) | (MailMessage.next_attempt_at <= now))))
+    for message_id in stuck:
+        reconcile(hub, message_id, Tr("L'envoi a été interrompu (processus arrêté).",
+                                      "The send was interrupted (process stopped)."))
+        counts["reconciled"] += 1
+    for message_id in waiting:
+        wake(hub, message_id)
+        counts["woken"] += 1
+    return counts
+
+
+def resend(hub: Hub, message_id: int, actor: str) -> bool:
+    """A person's decision on a `failed` or `unknown` message: send it (again)."""
+    with hub.db.session() as session:
+        row = session.get(MailMessage, message_id)
+        if row is None or row.state not in ("failed", "unknown"):
+            return False
+        row.state, row.reason, row.next_attempt_at, row.attempts = "queued", None, None, 0
+        row.updated_at = utcnow()
+        _event(session, message_id, "queued", by=actor, action="resend")
+    wake(hub, message_id)
+    return True
+
+
+def mark_sent(hub: Hub, message_id: int, actor: str) -> bool:
+    """A person checked that an `unknown` message arrived."""
+    with hub.db.session() as session:
+        row = session.get(MailMessage, message_id)
+        if row is None or row.state != "unknown":
+            return False
+    _move(hub, message_id, "sent", by=actor, action="marked sent")
+    return True
