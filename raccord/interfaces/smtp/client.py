@@ -74,7 +74,7 @@ class SmtpClient:
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if self.values.get("username"):
-                smtp.login(str(self.values["username"]), str(self.values.get("password") or ""))
+                self._authenticate(smtp)
             yield smtp
         except smtplib.SMTPAuthenticationError as exc:
             raise _error(Problem.AUTH,
@@ -101,6 +101,17 @@ class SmtpClient:
                 smtp.quit()
             except (OSError, smtplib.SMTPException):
                 smtp.close()
+
+    def _authenticate(self, smtp: smtplib.SMTP) -> None:
+        """PLAIN when offered (every server does over TLS): one answer, no trying of every
+        mechanism in turn after a refusal; smtplib's choice otherwise."""
+        user, password = str(self.values["username"]), str(self.values.get("password") or "")
+        offered = smtp.esmtp_features.get("auth", "").upper().split()
+        if "PLAIN" in offered:
+            smtp.user, smtp.password = user, password
+            smtp.auth("PLAIN", smtp.auth_plain)
+        else:
+            smtp.login(user, password)
 
     def _connection_error(self, exc: BaseException) -> ServiceError:
         if isinstance(exc, ssl.SSLError | ssl.CertificateError):
