@@ -43,7 +43,7 @@ def start_smtp(ca: SandboxCA, mode: str, auth: bool = True) -> tuple[Controller,
     context.load_cert_chain(str(ca.cert_pem), str(ca.key_pem))
     catcher = Catcher()
     options: dict[str, Any] = {"authenticator": _authenticate if auth else None,
-                               # aiosmtpd counts only STARTTLS as TLS; direct TLS is encrypted from the first byte.
+                               # aiosmtpd counts only STARTTLS as TLS (direct TLS is too)
                                "auth_require_tls": mode == "starttls", "auth_required": auth}
     if mode == "tls":
         options["ssl_context"] = context
