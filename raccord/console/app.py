@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from raccord.console.errors import install_error_pages
 from raccord.core.accounts import Account
+from raccord.core.alerts import open_alerts
 from raccord.core.hub import Hub
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.jobs import recent_runs
@@ -73,7 +74,7 @@ def switch_language(code: str, request: Request) -> Response:
 def dashboard(request: Request, account: Account = Depends(signed_in)) -> Response:
     hub = hub_of(request)
     statuses = {name: hub.status(name) for name in hub.interfaces}
-    return render(request, "dashboard.html", statuses=statuses)
+    return render(request, "dashboard.html", statuses=statuses, alerts=open_alerts(hub))
 
 
 @router.get("/interfaces/{name}", response_class=HTMLResponse)

@@ -87,6 +87,9 @@ class MailMessage(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                  index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A retry or a held message (daily limit) is not sent before this time.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                             nullable=True)
     sending_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
                                                            nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -132,7 +135,7 @@ def queue_mail(hub: Hub, mail: OutgoingMail, *, origin: str,
     """Keep the mail as a row and wake a worker; returns its id. The same idempotency key
     queued again returns the first row's id and queues nothing."""
     if idempotency_key is not None:
-        existing = _by_key(hub, idempotency_key)
+        existing = find_by_key(hub, idempotency_key)
         if existing is not None:
             return existing
     to = _clean(mail.to)
@@ -156,7 +159,7 @@ def queue_mail(hub: Hub, mail: OutgoingMail, *, origin: str,
     except IntegrityError:
         if idempotency_key is None:
             raise
-        existing = _by_key(hub, idempotency_key)
+        existing = find_by_key(hub, idempotency_key)
         if existing is None:
             raise
         return existing
@@ -176,7 +179,8 @@ def wake(hub: Hub, message_id: int, delay_s: float = 0.0) -> None:
                  message_id)
 
 
-def _by_key(hub: Hub, key: str) -> int | None:
+def find_by_key(hub: Hub, key: str) -> int | None:
+    """The message queued with this idempotency key, if any."""
     with hub.db.session() as session:
         found: int | None = session.scalar(select(MailMessage.id).where(
             MailMessage.idempotency_key == key))

@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from raccord.core.accounts import Account
+from raccord.core.alerts import open_alerts
 from raccord.core.i18n import Tr
 from raccord.core.jobs import recent_runs
 from raccord.core.roles import Role, may_edit
@@ -46,5 +47,8 @@ def interface_page(request: Request, account: Account, name: str, *, status_code
     return render(request, "interface.html", status_code, spec=spec, fields=fields,
                   errors=errors or {}, saved=request.query_params.get("saved"),
                   reports=reports or [], status=hub.status(name),
-                  runs=recent_runs(hub, 5, name), can_edit=account.role is not Role.READER,
+                  runs=recent_runs(hub, 5, name),
+                  # The failing status has its banner already: the other alerts go under it.
+                  alerts=[a for a in open_alerts(hub, name) if a.key != f"status:{name}"],
+                  can_edit=account.role is not Role.READER,
                   managed=managed, **context)

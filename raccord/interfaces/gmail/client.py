@@ -80,14 +80,17 @@ class MailboxProbe:
 
 
 class GmailClient:
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: Hub, sender: str | None = None) -> None:
         self.hub = hub
         self.values = hub.values("gmail")
         self.http = hub.outgoing("gmail")
+        # The mailbox impersonated (`sub`): the saved sending address unless a message names
+        # another mailbox of the delegated domain.
+        self._sender = sender
 
     @property
     def sender(self) -> str:
-        return str(self.values.get("sender") or "")
+        return str(self._sender or self.values.get("sender") or "")
 
     def _users_url(self, tail: str) -> str:
         base = str(self.values["api_url"]).rstrip("/")

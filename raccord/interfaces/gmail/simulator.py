@@ -8,6 +8,7 @@ mailbox and the scopes, and answer in Google's shapes."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
@@ -246,6 +247,8 @@ def make_simulator() -> Simulator:
             "message_id": str(message.get("Message-ID", "")),
             "body": text.get_content() if text is not None else "",
             "raw": raw, "at": time.time()})
+        if sim.state.get("lose_send_answers"):  # carried out, its answer lost on the way
+            await asyncio.sleep(120)
         return {"id": message_id, "threadId": message_id, "labelIds": ["SENT"]}
 
     @app.get("/gmail/v1/users/{user_id}/messages")
