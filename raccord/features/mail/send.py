@@ -162,12 +162,10 @@ def _held(hub: Hub, row: MailMessage, transport: transports.Transport,
 
 def _watch_daily_limit(hub: Hub, transport: transports.Transport) -> None:
     """A warning alert once the mailbox has used `near_limit_percent` of its daily limit."""
-    from raccord.interfaces.gmail.client import GmailClient
-
-    client = GmailClient(hub, transport.sender)
-    daily = client.ceilings()[0]
-    used, limit = hub.limiter.usage("gmail", daily)
-    near = int(hub.values("gmail").get("near_limit_percent") or 80)
+    if transport.daily is None:
+        return
+    used, limit = hub.limiter.usage("gmail", transport.daily)
+    near = transport.near_percent
     key = f"quota:gmail:{transport.sender}"
     if used * 100 >= limit * near:
         raise_alert(hub, key, interface="gmail", severity="warning", message=Tr(

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
 from raccord.core.i18n import Tr
 from raccord.core.outbox import MailMessage
+from raccord.core.ratelimit import Ceiling
 from raccord.interfaces.gmail.client import GOOGLE_DAY, GmailClient, preconditions_missing
 from raccord.interfaces.smtp.client import SmtpClient
 
@@ -33,6 +34,9 @@ class Transport:
     with_bcc: bool
     send: Callable[[EmailMessage, list[str]], str]
     find: Callable[[str], str | None] | None = None
+    # Gmail: the daily sending limit of the mailbox, and the share of it that warns.
+    daily: Ceiling | None = None
+    near_percent: int = 80
 
     @property
     def can_find(self) -> bool:
@@ -62,7 +66,9 @@ def gmail_transport(hub: Hub, sender: str | None) -> Transport:
         return client.send_raw(message.as_bytes(), ceilings)
 
     return Transport("gmail", address, True, send,
-                     client.find_sent if client.values.get("search_sent") else None)
+                     client.find_sent if client.values.get("search_sent") else None,
+                     daily=ceilings[0],
+                     near_percent=int(client.values.get("near_limit_percent") or 80))
 
 
 def smtp_transport(hub: Hub, sender: str | None) -> Transport:

@@ -4,12 +4,15 @@ mailbox (domain-wide delegation), scope `gmail.send` only."""
 from __future__ import annotations
 
 import base64
+import ssl
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+from weakref import WeakKeyDictionary
 
 import httpx
 
@@ -73,6 +76,25 @@ def _google_error(body: dict[str, Any]) -> tuple[str, set[str]]:
     return str(error.get("message") or ""), reasons
 
 
+# One kept-alive connection pool per hub for sends (a TLS handshake per message would cost
+# more than the send), made again when the trusted authorities change.
+_pools: WeakKeyDictionary[Hub, tuple[ssl.SSLContext, httpx.Client]] = WeakKeyDictionary()
+_pool_lock = threading.Lock()
+
+
+def _pooled(hub: Hub, outgoing: Outgoing) -> httpx.Client:
+    context = hub.trust.ssl_context()
+    with _pool_lock:
+        known = _pools.get(hub)
+        if known is not None and known[0] is context:
+            return known[1]
+        client = outgoing.client()
+        _pools[hub] = (context, client)
+        if known is not None:
+            known[1].close()
+        return client
+
+
 @dataclass(frozen=True)
 class MailboxProbe:
     address: str
@@ -111,7 +133,7 @@ class GmailClient:
     def ceilings(self, used_today: Callable[[], int] | None = None) -> list[Ceiling]:
         """Gmail's per-user limits, read live from the settings: the daily sending limit
         (refused at once when spent) and the per-second quota units (paced)."""
-        values = self.hub.values("gmail")
+        values = self.values  # read when the client was made: live for each message
         return [
             Ceiling(f"daily:{self.sender}", "day", lambda: int(values.get("daily_limit") or 2000),
                     blocking=False, timezone=GOOGLE_DAY, used_today=used_today),
@@ -189,10 +211,11 @@ class GmailClient:
                 "attachments included. Shrink or remove attachments.")))
         key = self.key()
         token = self.token(key)
+        outgoing = self.hub.outgoing("gmail", ceilings=ceilings)
         response = self._call(
             "POST", self._users_url("/messages/send"), token, key,
-            RetryPolicy(attempts=3, delay_s=1.0, idempotent=False),
-            http=self.hub.outgoing("gmail", ceilings=ceilings),
+            RetryPolicy(attempts=3, delay_s=1.0, idempotent=False), http=outgoing,
+            client=_pooled(self.hub, outgoing),
             json={"raw": base64.urlsafe_b64encode(raw).decode()})
         if response is None:
             raise ServiceError(Diagnosis(Problem.FORBIDDEN, Tr(

@@ -69,6 +69,12 @@ class ServiceAccountKey:
         return str(self.info["token_uri"])
 
 
+# Parsed keys by (path, content digest): the file is read and checked at every use, and its
+# RSA key parsed again (a tenth of a second) only when its content changed.
+_keys: dict[tuple[str, str], ServiceAccountKey] = {}
+_cache_lock = threading.Lock()
+
+
 def load_key(path: str) -> ServiceAccountKey:
     """Read and check the key file now (it may have changed since it was saved)."""
     problem = check_key_file(path) if path else Tr(
@@ -76,6 +82,11 @@ def load_key(path: str) -> ServiceAccountKey:
     if problem is not None:
         raise ServiceError(Diagnosis(Problem.CONFIG, problem))
     raw = Path(path).read_bytes()
+    fingerprint = hashlib.sha256(raw).hexdigest()
+    with _cache_lock:
+        known = _keys.get((path, fingerprint))
+    if known is not None:
+        return known
     info = json.loads(raw)
     try:
         credentials = service_account.Credentials.from_service_account_info(
@@ -86,7 +97,10 @@ def load_key(path: str) -> ServiceAccountKey:
             "JSON du compte de service depuis la console Google Cloud.",
             f"The private key in '{path}' cannot be read: download a new JSON key for the "
             "service account from Google Cloud's console."))) from None
-    return ServiceAccountKey(path, info, credentials, hashlib.sha256(raw).hexdigest())
+    key = ServiceAccountKey(path, info, credentials, fingerprint)
+    with _cache_lock:
+        _keys[(path, fingerprint)] = key
+    return key
 
 
 def token_endpoint(key: ServiceAccountKey, token_url: str) -> str:
@@ -170,7 +184,6 @@ class AccessToken:
 
 # Per hub, so that two hubs in one process (tests, several tenants) never share a token.
 _caches: WeakKeyDictionary[Hub, dict[tuple[str, ...], AccessToken]] = WeakKeyDictionary()
-_cache_lock = threading.Lock()
 
 
 def access_token(hub: Hub, key: ServiceAccountKey, subject: str, scopes: list[str],
