@@ -239,7 +239,23 @@ def sweep(hub: Hub, lease_s: float = LEASE_S) -> dict[str, int]:
     for message_id in waiting:
         wake(hub, message_id)
         counts["woken"] += 1
+    counts["alerts_resent"] = _resend_alert_mails(hub)
     return counts
+
+
+def _resend_alert_mails(hub: Hub) -> int:
+    """Alert mails refused while the mail service itself was broken go out once it works
+    again (its status turned good after they failed), within a day."""
+    name = "gmail" if hub.values("gmail").get("mail_application") == "gmail" else "smtp"
+    status = hub.status(name)
+    if status is None or not status.ok:
+        return 0
+    since = max(aware(status.at) - timedelta(days=1), utcnow() - timedelta(days=1))
+    with hub.db.session() as session:
+        failed = list(session.scalars(select(MailMessage.id).where(
+            MailMessage.origin == "alerts", MailMessage.state == "failed",
+            MailMessage.updated_at < aware(status.at), MailMessage.updated_at > since)))
+    return sum(resend(hub, message_id, "raccord") for message_id in failed)
 
 
 def resend(hub: Hub, message_id: int, actor: str) -> bool:
