@@ -36,6 +36,10 @@ sys.path.insert(0, str(ROOT))
 from raccord.core.config import DeploymentMode, Environment  # noqa: E402
 from raccord.core.outbox import OutgoingMail, queue_mail  # noqa: E402
 from raccord.core.settings_store import SYSTEM  # noqa: E402
+from raccord.features.mail.send import sweep  # noqa: E402
+from raccord.interfaces.gmail.sandbox_key import SANDBOX_CLIENT_ID, SANDBOX_DOMAIN  # noqa: E402
+from raccord.interfaces.gmail.serviceaccount import GMAIL_READONLY, GMAIL_SEND  # noqa: E402
+from raccord.interfaces.gmail.simulator import delegate  # noqa: E402
 from raccord.sandbox.setup import point_at_sandbox, start_sandbox  # noqa: E402
 from raccord.wiring import open_hub  # noqa: E402
 
@@ -60,7 +64,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.smoke:
         args.messages, args.units_per_second = 120, 2000
-    daily = args.daily or args.messages
+    # raccord counts every try against the daily limit (a 429 retried counts twice), so the
+    # default leaves room: the per-second quota is what is measured.
+    daily = args.daily or args.messages * 2
     base = Path(tempfile.mkdtemp(prefix="raccord-mail-bench-"))
     home = base / "home"
     home.mkdir()
@@ -74,8 +80,10 @@ def main() -> None:
         sim = box.simulators["gmail"]
         sim.state["limits"].units_per_second = args.units_per_second
         sim.state["limits"].daily_sends = daily
+        # Uncertain sends are looked up in the mailbox (gmail.readonly), as advised.
+        delegate(sim, SANDBOX_CLIENT_ID, SANDBOX_DOMAIN, {GMAIL_SEND, GMAIL_READONLY})
         hub.settings.set_many("gmail", {"units_per_second": args.units_per_second,
-                                        "daily_limit": daily}, SYSTEM)
+                                        "daily_limit": daily, "search_sent": True}, SYSTEM)
         started = time.monotonic()
         for n in range(args.messages):
             queue_mail(hub, OutgoingMail(to=(f"client{n}@client.fr",), subject=f"Relevé {n}",
@@ -92,7 +100,11 @@ def main() -> None:
                                   stderr=subprocess.DEVNULL)
         allowed = args.units_per_second / 100
         deadline = time.monotonic() + args.messages / allowed * 3 + 60
+        swept = time.monotonic()
         while time.monotonic() < deadline:
+            if time.monotonic() - swept > 30:  # what the scheduler's mail.sweep does
+                sweep(hub)
+                swept = time.monotonic()
             states = sent_states(hub)
             if states["sent"] + states["failed"] + states["unknown"] >= args.messages or (
                     states["sent"] >= daily):

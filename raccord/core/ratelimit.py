@@ -210,9 +210,31 @@ class Pacer:
             return sum(1 for at in self._sent.get(key, {}).values() if at > now - window_s)
 
 
+def _guard_memory_timer(storage: Storage) -> None:
+    """`limits`' MemoryStorage restarts its expiry timer without a lock: two threads counting
+    at once may both start the same Timer ("threads can only be started once", seen under
+    load in bench/mail_send.py). Its restart is serialised here."""
+    from limits.storage import MemoryStorage
+
+    if not isinstance(storage, MemoryStorage):
+        return
+    name = "_MemoryStorage__schedule_expiry"
+    unguarded = getattr(storage, name, None)
+    if unguarded is None:
+        return
+    lock = threading.Lock()
+
+    def schedule_expiry() -> None:
+        with lock:
+            unguarded()
+
+    setattr(storage, name, schedule_expiry)
+
+
 class RateLimiter:
     def __init__(self, storage_uri: str, sleep: Callable[[float], None] = time.sleep) -> None:
         self.storage = cast(Storage, storage_from_string(storage_uri))
+        _guard_memory_timer(self.storage)
         self.strategy = MovingWindowRateLimiter(self.storage)
         self.pacer = Pacer(storage_uri if storage_uri.startswith("redis") else None)
         self.sleep = sleep

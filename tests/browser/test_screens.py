@@ -14,7 +14,7 @@ from tests.browser_fixtures import READER, Console
 pytestmark = pytest.mark.browser
 
 SCREENS = ["chorus", "ocr", "sirene", "certificates", "exchange", "signature", "bank", "gmail",
-           "google"]
+           "smtp", "google"]
 
 
 def test_each_screen_opens_from_the_menu_with_every_field(operator: Console,

@@ -36,7 +36,7 @@ def test_config_show_prints_every_field_or_one_interface_as_json(cli: Cli) -> No
                                     "cache_ttl_h": 168}}
     everything = json.loads(cli("config", "show", "--json").stdout)
     assert set(everything) == {"chorus", "ocr", "sirene", "certificates", "exchange",
-                               "signature", "bank", "gmail", "google"}
+                               "signature", "bank", "gmail", "smtp", "google"}
     french = cli("config", "show", "sirene", "--json", RACCORD_LANG="fr")
     assert json.loads(french.stdout)["sirene"]["token"] == "non défini"
 

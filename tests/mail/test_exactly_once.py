@@ -60,7 +60,7 @@ def kill_mid_send(hub: Hub, sim: Simulator, in_flight: int) -> None:
     sim.state["lose_send_answers"] = True
     worker = _worker(hub.env.home)
     try:
-        assert _wait(lambda: len(sim.state["sent"]) >= in_flight, 30), (
+        assert _wait(lambda: len(sim.state["sent"]) >= in_flight, 90), (
             hub.env.home / "worker.log").read_text()[-3000:]
     finally:
         worker.send_signal(signal.SIGKILL)

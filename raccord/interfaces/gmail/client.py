@@ -88,7 +88,9 @@ def _pooled(hub: Hub, outgoing: Outgoing) -> httpx.Client:
         known = _pools.get(hub)
         if known is not None and known[0] is context:
             return known[1]
-        client = outgoing.client()
+        # Idle connections are dropped well before a server would close them: a request
+        # sent on a connection the server is closing gets no answer, an uncertain send.
+        client = outgoing.client(limits=httpx.Limits(keepalive_expiry=2.0))
         _pools[hub] = (context, client)
         if known is not None:
             known[1].close()
