@@ -115,3 +115,21 @@ def test_smtp_chosen_without_a_server_says_what_to_fill(mail_hub: Hub,
     assert row.state == "failed" and "SMTP host" in (row.reason_tr or "").en
     assert gmail_sim.state["sent"] == []
     assert mail_state(mail_hub, row.id) is not None
+
+
+def test_the_key_file_is_checked_again_when_it_changes(mail_hub: Hub) -> None:
+    from pathlib import Path
+
+    from raccord.features.mail.keywatch import KEY_ALERT, watch_gmail_key
+
+    key = Path(mail_hub.values("gmail")["key_path"])
+    assert watch_gmail_key(mail_hub) == {"key_checked": 1}
+    assert watch_gmail_key(mail_hub) == {}  # unchanged: not read again
+    good = key.read_text()
+    key.write_text(good.replace("BEGIN PRIVATE KEY-----\n", "BEGIN PRIVATE KEY-----\nAAAA"))
+    assert watch_gmail_key(mail_hub) == {"key_checked": 1, "key_broken": 1}
+    [alert] = open_alerts(mail_hub, "gmail")
+    assert alert.key == KEY_ALERT and "cannot be read" in alert.message.en
+    key.write_text(good)
+    watch_gmail_key(mail_hub)
+    assert open_alerts(mail_hub, "gmail") == []

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from raccord.core.alerts import clear_alert, raise_alert
+from raccord.core.diagnosis import ServiceError
 from raccord.core.i18n import Tr
+from raccord.interfaces.gmail.serviceaccount import load_key
 from raccord.interfaces.gmail.settings import check_key_file
 
 if TYPE_CHECKING:
@@ -36,6 +38,11 @@ def watch_gmail_key(hub: Hub) -> dict[str, int]:
         return {}
     _seen[id(hub)] = now
     problem = check_key_file(path)
+    if problem is None:
+        try:
+            load_key(path)  # its private key read, as a send will
+        except ServiceError as error:
+            problem = error.diagnosis.message
     if problem is None:
         clear_alert(hub, KEY_ALERT)
         return {"key_checked": 1}
