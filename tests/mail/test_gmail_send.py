@@ -126,7 +126,8 @@ def test_the_key_file_is_checked_again_when_it_changes(mail_hub: Hub) -> None:
     assert watch_gmail_key(mail_hub) == {"key_checked": 1}
     assert watch_gmail_key(mail_hub) == {}  # unchanged: not read again
     good = key.read_text()
-    key.write_text(good.replace("BEGIN PRIVATE KEY-----\n", "BEGIN PRIVATE KEY-----\nAAAA"))
+    # The key's PEM as written in the JSON file (its line breaks escaped), damaged.
+    key.write_text(good.replace("PRIVATE KEY-----\\n", "PRIVATE KEY-----\\nAAAA", 1))
     assert watch_gmail_key(mail_hub) == {"key_checked": 1, "key_broken": 1}
     [alert] = open_alerts(mail_hub, "gmail")
     assert alert.key == KEY_ALERT and "cannot be read" in alert.message.en

@@ -9,8 +9,9 @@
    `search_sent` setting, scope gmail.readonly): found, it is `sent`; absent, it goes back to
    `queued`. Where the service cannot be asked (SMTP, Gmail without the scope) it becomes
    `unknown`, for a person to check and decide (console: send again, or mark as sent).
-3. A transient failure puts it back to `queued` for a later try (`RETRY_DELAYS_S`), the
-   attempts counted on the row, up to `MAX_ATTEMPTS`; a refusal makes it `failed` with the
+3. Each call is tried once (the core's one retry policy for background work): a transient
+   failure puts the message back to `queued` for a later try (`RETRY_DELAYS_S`, or the
+   service's Retry-After), the attempts counted on the row, up to `MAX_ATTEMPTS` in all; a refusal makes it `failed` with the
    reason, and the interface's status (so an alert) says it. A spent daily limit holds it
    until Google's day turns, without counting an attempt."""
 
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("raccord.mail")
 MAX_ATTEMPTS = 5
-RETRY_DELAYS_S = (30, 120, 600, 1800)
+RETRY_DELAYS_S = (10, 60, 300, 1800)
 # A message `sending` for longer than this was left by a worker that died.
 LEASE_S = 300
 

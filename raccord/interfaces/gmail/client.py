@@ -202,8 +202,9 @@ class GmailClient:
 
     def send_raw(self, raw: bytes, ceilings: list[Ceiling]) -> str:
         """`users.messages.send` of a whole RFC 5322 message; returns Gmail's message id.
-        Not retried once the request may have been received (Gmail has no idempotency key):
-        an answer lost then is a ServiceError OUTCOME_UNKNOWN for the caller to reconcile."""
+        Tried once (the caller re-queues); an answer lost after the request went out is a
+        ServiceError OUTCOME_UNKNOWN for the caller to reconcile (Gmail has no idempotency
+        key)."""
         if len(raw) > MAX_MESSAGE_BYTES:
             raise ServiceError(Diagnosis(Problem.REFUSED, Tr(
                 f"Message de {len(raw) / 1048576:.1f} Mo : Gmail n'envoie pas de message de "
@@ -212,11 +213,12 @@ class GmailClient:
                 f"Message of {len(raw) / 1048576:.1f} MB: Gmail sends no message above 25 MB, "
                 "attachments included. Shrink or remove attachments.")))
         key = self.key()
-        token = self.token(key)
+        # One try of each call: the send job re-queues the message, its tries counted on it.
+        token = self.token(key, retry=RetryPolicy())
         outgoing = self.hub.outgoing("gmail", ceilings=ceilings)
         response = self._call(
             "POST", self._users_url("/messages/send"), token, key,
-            RetryPolicy(attempts=3, delay_s=1.0, idempotent=False), http=outgoing,
+            RetryPolicy(idempotent=False), http=outgoing,
             client=_pooled(self.hub, outgoing),
             json={"raw": base64.urlsafe_b64encode(raw).decode()})
         if response is None:
@@ -231,9 +233,9 @@ class GmailClient:
         """Gmail's id of the message carrying this Message-ID in the mailbox, or None.
         Needs gmail.readonly (the `search_sent` setting)."""
         key = self.key()
-        token = self.token(key)
-        response = self._call(
-            "GET", self._users_url("/messages"), token, key, RetryPolicy(attempts=3, delay_s=1.0),
+        token = self.token(key, retry=RetryPolicy())
+        response = self._call(  # one try: the sweep asks again
+            "GET", self._users_url("/messages"), token, key, RetryPolicy(),
             params={"q": f"rfc822msgid:{message_id.strip('<>')}", "includeSpamTrash": "true"})
         if response is None:
             raise ServiceError(Diagnosis(Problem.FORBIDDEN, Tr(
