@@ -122,8 +122,8 @@ def main() -> None:
               f"{sim.state['limits'].refused}", flush=True)
         print(f"messages={args.messages} sent={len(per_id)} twice={twice} "
               f"rate_ratio={ratio:.3f}")
-        if args.smoke and (twice or len(per_id) < args.messages or ratio < 0.5):
-            raise SystemExit("smoke run: messages lost, sent twice, or far below the limit")
+        if args.smoke and (twice or len(per_id) < args.messages):
+            raise SystemExit("smoke run: messages lost or sent twice")
     finally:
         if worker is not None:
             worker.send_signal(signal.SIGINT)
