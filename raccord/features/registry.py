@@ -30,8 +30,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 menu=(MenuEntry("/expenses", Tr("Notes de frais", "Expense reports"),
                                 role="employee"),)),
     FeatureSpec("mail", Tr("Messagerie", "Mail"), models=True, jobs=True, api=True, pages=True,
-                commands=(Command("mail"),), menu=(MenuEntry("/mail", Tr("Courriels envoyés", "Sent mail")),
-                                MenuEntry("/mail/alerts", Tr("Alertes par courriel",
-                                                             "Alert mails"),
-                                          role="operator"))),
+                commands=(Command("mail"),),
+                menu=(MenuEntry("/mail", Tr("Courriels envoyés", "Sent mail")),
+                      MenuEntry("/mail/alerts", Tr("Alertes par courriel", "Alert mails"),
+                                role="operator"))),
 )

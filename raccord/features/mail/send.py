@@ -11,8 +11,9 @@
    `unknown`, for a person to check and decide (console: send again, or mark as sent).
 3. Each call is tried once (the core's one retry policy for background work): a transient
    failure puts the message back to `queued` for a later try (`RETRY_DELAYS_S`, or the
-   service's Retry-After), the attempts counted on the row, up to `MAX_ATTEMPTS` in all; a refusal makes it `failed` with the
-   reason, and the interface's status (so an alert) says it. A spent daily limit holds it
+   service's Retry-After), the attempts counted on the row, up to `MAX_ATTEMPTS` in all; a
+   refusal makes it `failed` with the reason, and the interface's status (so an alert)
+   says it. A spent daily limit holds it
    until Google's day turns, without counting an attempt."""
 
 from __future__ import annotations
