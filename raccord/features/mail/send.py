@@ -138,8 +138,10 @@ def _retry(hub: Hub, row: MailMessage, error: ServiceError) -> str:
         reason = error.diagnosis.message + Tr(f"({row.attempts} essais : abandon.)",
                                               f"({row.attempts} tries: given up.)")
         return _move(hub, row.id, "failed", reason=reason)
-    delay = max(RETRY_DELAYS_S[min(row.attempts, len(RETRY_DELAYS_S)) - 1],
-                error.diagnosis.retry_after or 0)
+    # The service's Retry-After when it gives one (Gmail's per-second quota: a second),
+    # else a growing delay.
+    delay = error.diagnosis.retry_after if error.diagnosis.retry_after is not None else \
+        RETRY_DELAYS_S[min(row.attempts, len(RETRY_DELAYS_S)) - 1]
     _move(hub, row.id, "queued", reason=error.diagnosis.message,
           next_attempt_at=utcnow() + timedelta(seconds=delay), retry_in_s=delay)
     wake(hub, row.id, delay_s=delay)
