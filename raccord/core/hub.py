@@ -97,27 +97,25 @@ class Hub:
         both = message if isinstance(message, Tr) else Tr(message, message)
         summary = json.dumps({"fr": both.fr, "en": both.en}, ensure_ascii=False)
         text = self.redactor.text(summary)
+        was_ok: bool | None = None
         for _ in range(2):  # two workers may insert the first row at once: then update it
             try:
                 with self.db.session() as session:
                     row = session.get(InterfaceStatus, interface)
                     was_ok = None if row is None else row.ok
-                if ok is not was_ok or not ok:
-                    status_changed(self, interface, ok, both, transient=transient,
-                                   was_ok=was_ok)
-                with self.db.session() as session:
-                    row = session.get(InterfaceStatus, interface)
                     if row is not None and (row.ok, row.source, row.summary) == (
                             ok, source, text) and _recent(row.at):
-                        return  # a busy queue says the same thing many times a second
+                        break  # a busy queue says the same thing many times a second
                     if row is None:
                         session.add(InterfaceStatus(interface=interface, ok=ok, source=source,
                                                     summary=text))
                     else:
                         row.ok, row.source, row.at, row.summary = ok, source, utcnow(), text
-                return
+                break
             except IntegrityError:
                 continue
+        if ok is not was_ok or not ok:  # nothing to raise or clear while all stays well
+            status_changed(self, interface, ok, both, transient=transient, was_ok=was_ok)
 
     def status(self, interface: str) -> Status | None:
         with self.db.session() as session:
