@@ -4,20 +4,32 @@ from `/v3/aggregation/authorization/token`."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
-from raccord.core.http import RetryPolicy
+from raccord.core.http import Outgoing, RetryPolicy
 from raccord.core.i18n import Tr
+from raccord.core.ratelimit import Ceiling
+from raccord.interfaces.bank.records import (
+    Account,
+    ConnectSession,
+    Item,
+    Transaction,
+    wire_time,
+)
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
 
 BRIDGE_VERSION = "2025-01-15"
-READ = RetryPolicy(attempts=2, delay_s=0.5)
+# A read is retried after a transient failure, a 429 included (its Retry-After honoured).
+READ = RetryPolicy(attempts=4, delay_s=0.5)
 # Bridge has no idempotency key: a creation is sent once, then reconciled (see users.py).
 WRITE = RetryPolicy(attempts=1, idempotent=False)
 PAGE_SIZE = 500
@@ -37,11 +49,28 @@ def bridge_error(response: httpx.Response) -> dict[str, Any]:
     return body if ("code" in body or "type" in body or "message" in body) else {}
 
 
+def ceilings(hub: Hub) -> dict[str, Ceiling]:
+    """Bridge's limits, read live: 2,000 calls per application in any 5 minutes, 60 per user
+    per minute, 10 token requests per user per minute (one Bridge user per customer)."""
+
+    def setting(key: str, default: int) -> Any:
+        return lambda: int(hub.values("bank").get(key) or default)
+
+    return {"app": Ceiling("app", "minute", setting("app_calls_per_5min", 2000), multiples=5),
+            "user": Ceiling("user", "minute", setting("user_calls_per_minute", 60)),
+            "token": Ceiling("token", "minute", setting("token_calls_per_minute", 10))}
+
+
 class BridgeClient:
     def __init__(self, hub: Hub) -> None:
         self.values = hub.values("bank")
-        self.http = hub.outgoing("bank")
+        limits = ceilings(hub)
+        self.http = hub.outgoing("bank", ceilings=[limits["app"]])
+        self.user_http: Outgoing = hub.outgoing("bank", ceilings=[limits["app"], limits["user"]])
+        self.token_http: Outgoing = hub.outgoing(
+            "bank", ceilings=[limits["app"], limits["user"], limits["token"]])
         self.last_error: dict[str, Any] = {}
+        self.calls = 0
 
     @property
     def base(self) -> str:
@@ -55,30 +84,39 @@ class BridgeClient:
 
     def _call(self, method: str, path: str, *, retry: RetryPolicy = READ,
               expect: tuple[int, ...] = (200,), token: str | None = None,
-              **kwargs: Any) -> httpx.Response:
+              http: Outgoing | None = None, **kwargs: Any) -> httpx.Response:
         headers = {"Client-Id": str(self.values.get("client_id") or ""),
                    "Client-Secret": str(self.values.get("client_secret") or ""),
                    "Bridge-Version": BRIDGE_VERSION, "Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self.last_error = {}
+        self.calls += 1
+        door = http or (self.user_http if token else self.http)
         try:
-            return self.http.request(method, f"{self.base}{path}", headers=headers,
+            return door.request(method, f"{self.base}{path}", headers=headers,
                                      retry=retry, expect=expect, detail=self._detail, **kwargs)
         except ServiceError as error:
             raise ServiceError(bridge_refusal(error.diagnosis, self.last_error)) from None
 
-    def _pages(self, path: str, token: str | None = None, **params: Any
-               ) -> Iterator[dict[str, Any]]:
-        """Every resource of a list, following `pagination.next_uri` as given."""
+    def _page_bodies(self, path: str, token: str | None = None, **params: Any
+                     ) -> Iterator[list[dict[str, Any]]]:
+        """Each page of a list, following `pagination.next_uri` as given (a literal "null"
+        ends it too). Amounts are read as decimals, never as binary floats."""
         response = self._call("GET", path, token=token, params=params)
         while True:
-            body = response.json()
-            yield from body.get("resources") or []
+            body = json.loads(response.content, parse_float=Decimal)
+            yield list(body.get("resources") or [])
             next_uri = (body.get("pagination") or {}).get("next_uri")
             if not next_uri or next_uri == "null":
                 return
             response = self._call("GET", next_uri, token=token)
+
+    def _pages(self, path: str, token: str | None = None, **params: Any
+               ) -> Iterator[dict[str, Any]]:
+        """Every resource of a list."""
+        for page in self._page_bodies(path, token, **params):
+            yield from page
 
     # -- application-level calls ---------------------------------------------------------
     def check_credentials(self) -> None:
@@ -120,12 +158,42 @@ class BridgeClient:
     def user_token(self, uuid: str) -> str:
         """A user access token (valid two hours)."""
         response = self._call("POST", "/v3/aggregation/authorization/token",
-                              json={"user_uuid": uuid})
+                              json={"user_uuid": uuid}, http=self.token_http)
         return str(response.json()["access_token"])
 
-    def items(self, token: str) -> list[dict[str, Any]]:
-        """The user's bank connections."""
-        return list(self._pages("/v3/aggregation/items", token=token, limit=PAGE_SIZE))
+    def items(self, token: str) -> list[Item]:
+        """The user's bank connections, with their states."""
+        return [Item.parse(raw) for raw in
+                self._pages("/v3/aggregation/items", token=token, limit=PAGE_SIZE)]
+
+    def accounts(self, token: str) -> list[Account]:
+        """Every account of every bank of the user, with its balance."""
+        return [Account.parse(raw) for raw in
+                self._pages("/v3/aggregation/accounts", token=token, limit=PAGE_SIZE)]
+
+    def connect_session(self, token: str, callback_url: str, user_email: str = "",
+                        item_id: int | None = None) -> ConnectSession:
+        """A session on Bridge's pages where the holder authenticates at the bank: to add a
+        bank, or (with `item_id`) to fix one (new strong authentication, credentials)."""
+        body: dict[str, Any] = {"callback_url": callback_url}
+        if user_email:
+            body["user_email"] = user_email
+        if item_id is not None:
+            body["item_id"] = item_id
+        response = self._call("POST", "/v3/aggregation/connect-sessions", token=token,
+                              retry=WRITE, expect=(200, 201), json=body)
+        raw = response.json()
+        return ConnectSession(str(raw["id"]), str(raw["url"]))
+
+    def transaction_pages(self, token: str, account_id: int, since: datetime | None
+                          ) -> Iterator[list[Transaction]]:
+        """The account's transactions page by page: without `since` the current ones, with it
+        every one created, updated or deleted since then (`is_deleted`)."""
+        params: dict[str, Any] = {"account_id": account_id, "limit": PAGE_SIZE}
+        if since is not None:
+            params["since"] = wire_time(since)
+        for page in self._page_bodies("/v3/aggregation/transactions", token=token, **params):
+            yield [Transaction.parse(raw) for raw in page]
 
     def delete_item(self, token: str, item_id: int) -> None:
         self._call("DELETE", f"/v3/aggregation/items/{item_id}", token=token,

@@ -2,10 +2,14 @@
 
 from typing import Any
 
-from raccord.interfaces.bank.simulator import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+from raccord.interfaces.bank.simulator import (
+    SANDBOX_CLIENT_ID,
+    SANDBOX_CLIENT_SECRET,
+    SANDBOX_WEBHOOK_SECRET,
+)
 from raccord.interfaces.bank.simulator import make_simulator as make_simulator
 
 
 def values(base: str) -> dict[str, Any]:
     return {"url": base, "client_id": SANDBOX_CLIENT_ID, "client_secret": SANDBOX_CLIENT_SECRET,
-            "enabled": True}
+            "bridge_webhook_secret": SANDBOX_WEBHOOK_SECRET, "enabled": True}

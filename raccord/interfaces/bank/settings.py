@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from raccord.core.i18n import Tr
-from raccord.core.schema import Field, InterfaceSchema, Kind, Rule, RuleContext
+from raccord.core.schema import Choice, Field, InterfaceSchema, Kind, Rule, RuleContext
 from raccord.interfaces.common_fields import (
     LOW_INTERVAL_WARNING,
     poll_interval,
@@ -75,6 +75,35 @@ SCHEMA = InterfaceSchema(
                       Tr("En secondes ; 21600 par défaut. ", "In seconds; 21600 by default. ")
                       + LOW_INTERVAL_WARNING),
         startup_delay(),
+        Field("statement_period", Tr("Relevés générés automatiquement",
+                                     "Statements generated automatically"), Kind.ENUM,
+              default="day", choices=(
+                  Choice("none", Tr("Aucun (à la demande seulement)", "None (on request only)")),
+                  Choice("day", Tr("Un par jour", "One per day")),
+                  Choice("week", Tr("Un par semaine (lundi à dimanche)",
+                                    "One per week (Monday to Sunday)")),
+                  Choice("month", Tr("Un par mois", "One per month"))),
+              help=Tr("Après chaque récupération, l'utilisateur technique crée les relevés des "
+                      "périodes terminées de chaque compte actif.",
+                      "After each fetch, the technical user creates the statements of the "
+                      "finished periods of each active account.")),
+        Field("bridge_webhook_secret", Tr("Secret des webhooks Bridge", "Bridge webhook secret"),
+              Kind.SECRET, vendor=True, advanced=True, help=Tr(
+                  "Secret du webhook déclaré dans le tableau de bord Bridge (URL : "
+                  "/api/v1/bank/webhooks/bridge) ; un appel sans signature valide est refusé.",
+                  "Secret of the webhook declared in the Bridge dashboard (URL: "
+                  "/api/v1/bank/webhooks/bridge); a call without a valid signature is refused.")),
+        Field("app_calls_per_5min", Tr("Appels Bridge par application et par 5 minutes",
+                                       "Bridge calls per application per 5 minutes"),
+              Kind.INT, default=2000, minimum=1, vendor=True, advanced=True,
+              help=Tr("Limite de Bridge (2 000 par défaut, relevable sur demande).",
+                      "Bridge's limit (2,000 by default, raised on request).")),
+        Field("user_calls_per_minute", Tr("Appels Bridge par utilisateur et par minute",
+                                          "Bridge calls per user per minute"),
+              Kind.INT, default=60, minimum=1, vendor=True, advanced=True),
+        Field("token_calls_per_minute", Tr("Demandes de jeton par utilisateur et par minute",
+                                           "Token requests per user per minute"),
+              Kind.INT, default=10, minimum=1, vendor=True, advanced=True),
         *BRIDGE_USER_FIELDS,
     ),
     rules=(
