@@ -166,6 +166,11 @@ class BridgeClient:
         return [Item.parse(raw) for raw in
                 self._pages("/v3/aggregation/items", token=token, limit=PAGE_SIZE)]
 
+    def provider_names(self) -> dict[int, str]:
+        """The banks Bridge reaches, by id (a public list)."""
+        return {int(raw["id"]): str(raw.get("name") or "") for raw in
+                self._pages("/v3/providers", limit=PAGE_SIZE)}
+
     def accounts(self, token: str) -> list[Account]:
         """Every account of every bank of the user, with its balance."""
         return [Account.parse(raw) for raw in

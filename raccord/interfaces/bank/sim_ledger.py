@@ -166,10 +166,18 @@ class Books:
         future ones."""
         rng = rng or random.Random(account_id)
         today = date.today()
-        for n in range(count):
-            on = today - timedelta(days=days - 1 - (n * days) // max(count, 1))
-            self.add(account_id, rng.choice((-1, -1, 1)) * rng.randint(100, 250_000), on,
-                     rng.choice(LABELS))
+        # History rows carry the time Bridge first aggregated them, spread over the past.
+        now_ms = int(time.time() * 1000)
+        step = days * 86_400_000 // max(count, 1)
+        with self.lock:
+            ledger = self.ledgers[account_id]
+            for n in range(count):
+                on = today - timedelta(days=days - 1 - (n * days) // max(count, 1))
+                tx = Tx(self._new_id(), account_id,
+                        rng.choice((-1, -1, 1)) * rng.randint(100, 250_000), on,
+                        rng.choice(LABELS), False, now_ms - days * 86_400_000 + n * step)
+                ledger.put(tx)
+                ledger.booked += tx.amount
         for _ in range(pending):
             self.add(account_id, -rng.randint(100, 50_000), today, "CB en attente", future=True)
 

@@ -1,0 +1,177 @@
+"""REST API of the bank connection, for the ERP (mounted under /api/v1).
+
+    GET  /bank/accounts                         banks' accounts, with balance and state
+    POST /bank/accounts/{id}                    {"company", "journal"} and/or {"paused"}
+    GET  /bank/transactions[?account_id&status=booked|pending|deleted&since&until
+                            &unstated=true&q&limit&offset]
+    GET  /bank/statements[?account_id]
+    POST /bank/statements                       {"account_id", "period": day|week|month|
+                                                 since_last, "date"}
+    GET  /bank/statements/{id}                  with its lines
+    GET  /bank/statements/{id}/file?format=camt053|cfonb120|ofx|json
+    POST /bank/fetch                            queue a fetch now
+    POST /bank/webhooks/bridge                  Bridge's webhook (signature checked)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from raccord.core.accounts import Account
+from raccord.core.i18n import Tr, pick_language
+from raccord.core.roles import Role
+from raccord.features.banking import banks, views
+from raccord.features.banking.bridge import BankRefusal
+from raccord.features.banking.exports import MEDIA, Format
+from raccord.features.banking.jobs import FETCH_JOB, WEBHOOK_FETCH_JOB
+from raccord.features.banking.periods import Period
+from raccord.features.banking.statements import Request as StatementRequest
+from raccord.features.banking.statements import generate, statement_lines
+from raccord.interfaces.bank.webhooks import SIGNATURE_HEADER, parse_event, signature_valid
+from raccord.interfaces.hub import InterfaceHub
+from raccord.toolkit.api import get_hub, require_role
+
+router = APIRouter(prefix="/bank", tags=["bank"])
+reader = require_role(Role.READER)
+manager = require_role(Role.ADMINISTRATOR)
+
+
+def _lang(request: Request) -> str:
+    return pick_language(request.headers.get("accept-language"))
+
+
+def _refused(request: Request, message: Tr, status: int = 422) -> JSONResponse:
+    return JSONResponse({"error": message(_lang(request)), "error_fr": message.fr,
+                         "error_en": message.en}, status_code=status)
+
+
+class AccountChange(BaseModel):
+    company: str | None = None
+    journal: str | None = None
+    paused: bool | None = None
+
+
+class StatementOrder(BaseModel):
+    account_id: int
+    period: Period = Period.SINCE_LAST
+    date: date | None = None
+
+
+@router.get("/accounts")
+def list_accounts(request: Request, hub: InterfaceHub = Depends(get_hub),
+                  _: Account = Depends(reader)) -> dict[str, Any]:
+    lang = _lang(request)
+    return {"banks": [views.item_view(i, lang) for i in views.items(hub)],
+            "accounts": [views.account_view(a, lang, n) for a, n in views.accounts(hub)]}
+
+
+@router.post("/accounts/{account_id}")
+def change_account(account_id: int, change: AccountChange, request: Request,
+                   hub: InterfaceHub = Depends(get_hub),
+                   _: Account = Depends(manager)) -> Any:
+    try:
+        if change.company is not None or change.journal is not None:
+            banks.assign(hub, account_id, change.company or "", change.journal or "")
+        if change.paused is not None:
+            banks.set_paused(hub, account_id, change.paused)
+    except BankRefusal as refusal:
+        return _refused(request, refusal.message, refusal.status)
+    row = next((a for a, _n in views.accounts(hub) if a.id == account_id), None)
+    return views.account_view(row, _lang(request)) if row is not None else {}
+
+
+@router.get("/transactions")
+def list_transactions(account_id: int | None = None, status: str = "",
+                      since: date | None = None, until: date | None = None,
+                      unstated: bool = False, q: str = "", limit: int = 200, offset: int = 0,
+                      hub: InterfaceHub = Depends(get_hub),
+                      _: Account = Depends(reader)) -> list[dict[str, Any]]:
+    rows = views.transactions(hub, account_id, status, since, until, unstated, q, limit,
+                              offset)
+    return [views.transaction_view(r) for r in rows]
+
+
+@router.get("/statements")
+def list_statements(request: Request, account_id: int | None = None,
+                    hub: InterfaceHub = Depends(get_hub),
+                    _: Account = Depends(reader)) -> list[dict[str, Any]]:
+    lang = _lang(request)
+    return [views.statement_view(s, lang) for s in views.statements(hub, account_id)]
+
+
+@router.post("/statements", status_code=201)
+def create_statement(order: StatementOrder, request: Request,
+                     hub: InterfaceHub = Depends(get_hub),
+                     account: Account = Depends(manager)) -> Any:
+    """Generate the account's next statement: the period holding `date` (day, week, month)
+    or everything booked since the last statement up to `date` (since_last)."""
+    try:
+        statement = generate(hub, StatementRequest(order.account_id, order.period,
+                                                   order.date or date.today()),
+                             account.login)
+    except BankRefusal as refusal:
+        return _refused(request, refusal.message, refusal.status)
+    return JSONResponse(views.statement_view(statement, _lang(request)), status_code=201)
+
+
+@router.get("/statements/{statement_id}")
+def get_statement(statement_id: int, request: Request, hub: InterfaceHub = Depends(get_hub),
+                  _: Account = Depends(reader)) -> Any:
+    try:
+        statement, lines = statement_lines(hub, statement_id)
+    except BankRefusal as refusal:
+        return _refused(request, refusal.message, refusal.status)
+    return {**views.statement_view(statement, _lang(request)),
+            "entries": [views.line_view(x) for x in lines]}
+
+
+@router.get("/statements/{statement_id}/file")
+def download_statement(statement_id: int, request: Request, format: Format = Format.CAMT053,
+                       hub: InterfaceHub = Depends(get_hub),
+                       _: Account = Depends(reader)) -> Any:
+    try:
+        content = views.export(hub, statement_id, format, _lang(request))
+    except BankRefusal as refusal:
+        return _refused(request, refusal.message, refusal.status)
+    name = views.file_name(statement_id, format)
+    return Response(content, media_type=MEDIA[format][0],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/fetch", status_code=202)
+def fetch_now(hub: InterfaceHub = Depends(get_hub),
+              _: Account = Depends(manager)) -> dict[str, str]:
+    hub.jobs.enqueue(FETCH_JOB)
+    return {"status": "queued"}
+
+
+@router.post("/webhooks/bridge", status_code=202)
+async def bridge_webhook(request: Request, hub: InterfaceHub = Depends(get_hub)) -> Any:
+    """Bridge says an item was refreshed: its accounts are fetched. Refused (401) unless
+    `BridgeApi-Signature` carries a valid v1 signature of the body."""
+    body = await request.body()
+    secret = str(hub.values("bank").get("bridge_webhook_secret") or "")
+    if not secret:
+        return _refused(request, Tr("Webhooks Bridge non configurés : renseignez le secret "
+                                    "des webhooks Bridge.",
+                                    "Bridge webhooks not configured: set the Bridge webhook "
+                                    "secret."), 503)
+    if not signature_valid([secret], body, request.headers.get(SIGNATURE_HEADER, "")):
+        return _refused(request, Tr("Signature Bridge absente ou invalide.",
+                                    "Missing or invalid Bridge signature."), 401)
+    try:
+        event = parse_event(body)
+    except (ValueError, TypeError):
+        return _refused(request, Tr("Corps de webhook illisible.", "Unreadable webhook body."),
+                        400)
+    if event.user_uuid and event.user_uuid != hub.values("bank").get("bridge_user_uuid"):
+        return {"status": "ignored", "reason": "other user"}
+    if not event.refresh or event.item_id is None:
+        return {"status": "ignored", "reason": event.type}
+    hub.jobs.enqueue(WEBHOOK_FETCH_JOB, item_id=event.item_id)
+    return {"status": "queued", "item_id": event.item_id}

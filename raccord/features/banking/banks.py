@@ -1,0 +1,71 @@
+"""What an administrator does with banks and accounts: connect a bank (a Bridge connect
+session for the one Bridge user, the holder authenticating on Bridge's pages), fix a bank
+whose holder must authenticate again, assign an account to a company and a bank journal code
+of the ERP, pause it and resume it."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from raccord.core.i18n import Tr
+from raccord.features.banking.bridge import BankRefusal, open_session
+from raccord.features.banking.models import BankAccount, BankItem
+from raccord.features.banking.sync import ItemAlert, refresh_banks
+
+if TYPE_CHECKING:
+    from raccord.core.hub import Hub
+
+JOURNAL = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+
+
+def connect_url(hub: Hub, callback_url: str, item_id: int | None = None) -> str:
+    """The Bridge page to send the holder to (a new bank, or fixing `item_id`)."""
+    if not hub.values("bank").get("enabled"):
+        raise BankRefusal(Tr("La connexion bancaire n'est pas activée : cochez « Activer la "
+                             "connexion bancaire » d'abord.",
+                             "The bank connection is not enabled: tick 'Enable the bank "
+                             "connection' first."), 409)
+    bridge = open_session(hub)
+    if item_id is not None:
+        with hub.db.session() as session:
+            if session.get(BankItem, item_id) is None:
+                raise BankRefusal(Tr(f"Banque {item_id} inconnue.", f"Unknown bank {item_id}."),
+                                  404)
+    session_ = bridge.client.connect_session(bridge.token, callback_url, bridge.user_email,
+                                             item_id)
+    return session_.url
+
+
+def after_connect(hub: Hub) -> list[ItemAlert]:
+    """Back from Bridge's pages: the banks and accounts as Bridge now has them."""
+    return refresh_banks(hub, open_session(hub))
+
+
+def assign(hub: Hub, account_id: int, company: str, journal: str) -> BankAccount:
+    company, journal = company.strip(), journal.strip().upper()
+    if hub.accounts.company(company) is None:
+        raise BankRefusal(Tr(f"Société « {company} » inconnue : créez-la sur la page Sociétés.",
+                             f"Unknown company '{company}': create it on the Companies page."))
+    if not JOURNAL.match(journal):
+        raise BankRefusal(Tr("Code journal de banque attendu : 1 à 20 lettres, chiffres, - "
+                             "ou _ (tel que dans l'ERP, par exemple BQ1).",
+                             "A bank journal code is expected: 1 to 20 letters, digits, - or _ "
+                             "(as in the ERP, e.g. BQ1)."))
+    with hub.db.session() as session:
+        row = session.get(BankAccount, account_id)
+        if row is None:
+            raise BankRefusal(Tr(f"Compte {account_id} inconnu.", f"Unknown account "
+                                 f"{account_id}."), 404)
+        row.company_code, row.journal_code = company, journal
+        return row
+
+
+def set_paused(hub: Hub, account_id: int, paused: bool) -> BankAccount:
+    with hub.db.session() as session:
+        row = session.get(BankAccount, account_id)
+        if row is None:
+            raise BankRefusal(Tr(f"Compte {account_id} inconnu.", f"Unknown account "
+                                 f"{account_id}."), 404)
+        row.paused = paused
+        return row

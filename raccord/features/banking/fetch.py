@@ -1,0 +1,230 @@
+"""Each account's transactions into the intermediate table, exactly once.
+
+- One fetch per account at a time, whichever worker or machine: a lease in the account's row,
+  claimed by a conditional update and renewed after every page (a killed worker's lease runs
+  out, then another takes the account over).
+- Bridge is asked for what changed since the cursor (the last `updated_at` stored, less a
+  small overlap: rows already stored come back and are recognised unchanged). Every page is
+  read first; then the rows and the new cursor are written in one transaction, so a failure
+  anywhere leaves the table and the cursor as they were.
+- The table is unique on (account, Bridge id): a transaction is updated in place (its history
+  kept), `is_deleted` marks it deleted, pending then booked stays the same row."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from raccord.core.models import aware, utcnow
+from raccord.features.banking.bridge import BridgeSession
+from raccord.features.banking.models import BankAccount, BankTransaction, BankTransactionChange
+from raccord.interfaces.bank.records import Transaction
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from raccord.core.hub import Hub
+
+LEASE_S = 120.0
+CURSOR_OVERLAP = timedelta(seconds=1)
+CHUNK = 500
+COMPARED = ("amount_cents", "tx_date", "booking_date", "value_date", "label", "bank_label",
+            "operation_type", "future", "deleted", "currency")
+
+
+class AccountBusy(Exception):
+    """Another worker is fetching this account now."""
+
+
+class LeaseLost(Exception):
+    """This worker's lease ran out and another took the account: its work is dropped."""
+
+
+@dataclass
+class Applied:
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    booked: int = 0
+    unchanged: int = 0
+    pages: int = 0
+    calls: int = 0
+    changes: list[str] = field(default_factory=list)
+
+    def as_counts(self) -> dict[str, int]:
+        return {"added": self.added, "updated": self.updated, "deleted": self.deleted,
+                "booked": self.booked, "unchanged": self.unchanged, "pages": self.pages}
+
+
+def _row_values(tx: Transaction) -> dict[str, Any]:
+    return {"amount_cents": tx.amount_cents, "tx_date": tx.date,
+            "booking_date": tx.booking_date, "value_date": tx.value_date, "label": tx.label,
+            "bank_label": tx.bank_label, "operation_type": tx.operation_type,
+            "future": tx.future, "deleted": tx.deleted, "currency": tx.currency}
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
+
+
+# -- the lease -----------------------------------------------------------------------------
+def claim(hub: Hub, account_id: int, owner: str) -> bool:
+    now = utcnow()
+    with hub.db.session() as session:
+        claimed = session.execute(
+            update(BankAccount)
+            .where(BankAccount.id == account_id,
+                   or_(BankAccount.lease_until.is_(None), BankAccount.lease_until < now,
+                       BankAccount.lease_owner == owner))
+            .values(lease_owner=owner, lease_until=now + timedelta(seconds=LEASE_S)))
+        return bool(claimed.rowcount)  # type: ignore[attr-defined]
+
+
+def _renew(session: Session, account_id: int, owner: str) -> None:
+    renewed = session.execute(
+        update(BankAccount).where(BankAccount.id == account_id, BankAccount.lease_owner == owner)
+        .values(lease_until=utcnow() + timedelta(seconds=LEASE_S)))
+    if not renewed.rowcount:  # type: ignore[attr-defined]
+        raise LeaseLost()
+
+
+def renew(hub: Hub, account_id: int, owner: str) -> None:
+    with hub.db.session() as session:
+        _renew(session, account_id, owner)
+
+
+def release(hub: Hub, account_id: int, owner: str) -> None:
+    with hub.db.session() as session:
+        session.execute(update(BankAccount).where(BankAccount.id == account_id,
+                                                  BankAccount.lease_owner == owner)
+                        .values(lease_owner=None, lease_until=None))
+
+
+# -- fetching ------------------------------------------------------------------------------
+def fetch_account(hub: Hub, bridge: BridgeSession, account_id: int,
+                  run_id: int | None = None) -> Applied:
+    """Bring one account's changes since its cursor. Raises AccountBusy when another worker
+    holds it, LeaseLost when this one lost it, ServiceError when Bridge fails (nothing is
+    written then)."""
+    owner = uuid.uuid4().hex
+    if not claim(hub, account_id, owner):
+        raise AccountBusy()
+    try:
+        with hub.db.session() as session:
+            account = session.get(BankAccount, account_id)
+            assert account is not None
+            bridge_id = account.bridge_id
+            cursor = aware(account.cursor) if account.cursor is not None else None
+        since = cursor - CURSOR_OVERLAP if cursor is not None else None
+        latest: dict[int, Transaction] = {}
+        calls_before = bridge.client.calls
+        pages = 0
+        for page in bridge.client.transaction_pages(bridge.token, bridge_id, since):
+            pages += 1
+            for tx in page:
+                known = latest.get(tx.id)
+                if known is None or tx.updated_at >= known.updated_at:
+                    latest[tx.id] = tx
+            renew(hub, account_id, owner)
+        for _ in range(2):  # a row inserted meanwhile by a fetch outside the lease: once more
+            try:
+                applied = apply(hub, account_id, owner, latest.values(), run_id)
+                break
+            except IntegrityError:
+                continue
+        else:
+            raise LeaseLost()
+        applied.pages = pages
+        applied.calls = bridge.client.calls - calls_before
+        return applied
+    finally:
+        release(hub, account_id, owner)
+
+
+def apply(hub: Hub, account_id: int, owner: str, transactions: Iterable[Transaction],
+          run_id: int | None = None) -> Applied:
+    """Write the transactions and move the cursor, in one database transaction."""
+    txs = list(transactions)
+    done = Applied()
+    now = utcnow()
+    with hub.db.session() as session:
+        # The first statement writes: the account row is locked (PostgreSQL) or the database
+        # taken for writing (SQLite) before anything is read.
+        _renew(session, account_id, owner)
+        account = session.get(BankAccount, account_id)
+        assert account is not None
+        inserts: list[dict[str, Any]] = []
+        for start in range(0, len(txs), CHUNK):
+            chunk = txs[start:start + CHUNK]
+            existing = {row.bridge_id: row for row in session.scalars(
+                select(BankTransaction).where(
+                    BankTransaction.account_id == account_id,
+                    BankTransaction.bridge_id.in_([t.id for t in chunk])))}
+            for tx in chunk:
+                row = existing.get(tx.id)
+                if row is None:
+                    if tx.deleted:
+                        done.unchanged += 1  # created and withdrawn before it was ever seen
+                        continue
+                    inserts.append({"account_id": account_id, "bridge_id": tx.id,
+                                    "bridge_updated_at": tx.updated_at, "first_seen_at": now,
+                                    "changed_at": now, "version": 1, "stated_cents": 0,
+                                    "opening": False,
+                                    **_row_values(tx)})
+                    done.added += 1
+                    continue
+                _update(session, row, tx, now, run_id, done)
+        if inserts:
+            session.execute(BankTransaction.__table__.insert(), _columns(inserts))
+        newest = max((t.updated_at for t in txs), default=None)
+        if newest is not None and (account.cursor is None or newest > aware(account.cursor)):
+            account.cursor = newest
+        account.last_fetch_at = now
+        account.last_error = None
+    return done
+
+
+def _columns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ORM attribute names to column names (`tx_date` is the `date` column)."""
+    for row in rows:
+        row["date"] = row.pop("tx_date")
+    return rows
+
+
+def _update(session: Session, row: BankTransaction, tx: Transaction, now: Any,
+            run_id: int | None, done: Applied) -> None:
+    if tx.updated_at < aware(row.bridge_updated_at):
+        done.unchanged += 1  # an older version than the one stored
+        return
+    wanted = _row_values(tx)
+    before = {k: getattr(row, k) for k in COMPARED}
+    changed = {k: v for k, v in wanted.items() if before[k] != v}
+    row.bridge_updated_at = max(aware(row.bridge_updated_at), tx.updated_at)
+    if not changed:
+        done.unchanged += 1
+        return
+    if changed.get("deleted") is True:
+        kind = "deleted"
+        done.deleted += 1
+    elif changed.get("deleted") is False:
+        kind = "restored"
+        done.updated += 1
+    elif before["future"] and changed.get("future") is False:
+        kind = "booked"
+        done.booked += 1
+    else:
+        kind = "updated"
+        done.updated += 1
+    for key, value in changed.items():
+        setattr(row, key, value)
+    row.version += 1
+    row.changed_at = now
+    session.add(BankTransactionChange(
+        transaction_id=row.id, at=now, run_id=run_id, kind=kind,
+        before=_plain({k: before[k] for k in changed}), after=_plain(changed)))

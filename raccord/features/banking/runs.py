@@ -1,0 +1,217 @@
+"""One run of the bank fetch: banks and balances, every active account's transactions, the
+automatic statements, then the execution log (recorded, and mailed to the log address)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from raccord.core.diagnosis import ServiceError
+from raccord.core.i18n import Tr
+from raccord.core.models import utcnow
+from raccord.features.banking import fetch, notify
+from raccord.features.banking.bridge import BankRefusal, BridgeSession, open_session
+from raccord.features.banking.models import BankAccount, BankRun, BankStatement
+from raccord.features.banking.periods import Period, finished_ends
+from raccord.features.banking.statements import Request, generate
+from raccord.features.banking.sync import ItemAlert, refresh_banks
+from raccord.interfaces.bank.records import STATE_TEXTS
+
+if TYPE_CHECKING:
+    from raccord.core.hub import Hub
+
+FIX_TODO = Tr("Ouvrez la page Banques de la console et cliquez « Réparer » à côté de la "
+              "banque : le titulaire du compte s'y authentifie de nouveau auprès de sa banque.",
+              "Open the console's Banks page and click 'Fix' beside the bank: the account "
+              "holder authenticates again with the bank there.")
+
+
+@dataclass
+class RunReport:
+    id: int
+    counts: Counter[str] = field(default_factory=Counter)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    mail_state: str = ""
+
+    def problem(self, where: str, message: Tr, todo: Tr) -> None:
+        self.problems.append({"account": where, "fr": message.fr, "en": message.en,
+                              "todo_fr": todo.fr, "todo_en": todo.en})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"run": self.id, "counts": dict(self.counts), "problems": self.problems,
+                "mail": self.mail_state}
+
+
+def active_accounts(hub: Hub, item_id: int | None = None) -> list[BankAccount]:
+    with hub.db.session() as session:
+        query = select(BankAccount).where(BankAccount.removed.is_(False)).order_by(
+            BankAccount.id)
+        if item_id is not None:
+            query = query.where(BankAccount.item_id == item_id)
+        return list(session.scalars(query))
+
+
+def run(hub: Hub, trigger: str = "schedule", item_id: int | None = None,
+        statements: bool = True) -> RunReport:
+    with hub.db.session() as session:
+        row = BankRun(trigger=trigger, counts={}, problems=[])
+        session.add(row)
+        session.flush()
+        report = RunReport(row.id)
+    try:
+        bridge = open_session(hub)
+        alerts = refresh_banks(hub, bridge)
+    except BankRefusal as refusal:
+        report.problem("", refusal.message, Tr("Voir le message.", "See the message."))
+        return _finish(hub, report)
+    except ServiceError as error:
+        report.problem("", error.diagnosis.message, Tr(
+            "La récupération reprendra à la prochaine exécution ; si l'erreur persiste, "
+            "lancez le Test de l'écran Connexion bancaire.",
+            "The fetch resumes at the next run; if the error remains, run the Test of the "
+            "Bank connection screen."))
+        return _finish(hub, report)
+    _report_alerts(hub, report, alerts)
+    for account in active_accounts(hub, item_id):
+        _fetch_one(hub, bridge, account, report)
+    if statements:
+        _auto_statements(hub, report, item_id)
+    return _finish(hub, report)
+
+
+def _report_alerts(hub: Hub, report: RunReport, alerts: list[ItemAlert]) -> None:
+    for alert in alerts:
+        text = STATE_TEXTS[alert.state]
+        report.problem(f"item {alert.item_id}", Tr(f"Banque {alert.item_id} : ",
+                                                   f"Bank {alert.item_id}: ") + text, FIX_TODO)
+        report.counts["banks_needing_holder"] += 1
+        if alert.new:
+            notify.raise_alert(hub, f"bank.item.{alert.item_id}", text)
+
+
+def _fetch_one(hub: Hub, bridge: BridgeSession, account: BankAccount, report: RunReport) -> None:
+    label = f"{account.name} ({account.iban or account.bridge_id})"
+    if account.paused:
+        report.counts["accounts_paused"] += 1
+        return
+    if not (account.company_code and account.journal_code):
+        report.counts["accounts_unassigned"] += 1
+        report.problem(label, Tr("Compte non affecté : ses transactions ne sont pas "
+                                 "récupérées.",
+                                 "Account not assigned: its transactions are not fetched."),
+                       Tr("Affectez-le à une société et à un code journal de banque sur la "
+                          "page Banques.",
+                          "Assign it to a company and a bank journal code on the Banks page."))
+        return
+    try:
+        applied = fetch.fetch_account(hub, bridge, account.id, report.id)
+    except fetch.AccountBusy:
+        report.counts["accounts_busy"] += 1
+        return
+    except fetch.LeaseLost:
+        report.counts["accounts_busy"] += 1
+        return
+    except ServiceError as error:
+        _account_error(hub, account.id, error.diagnosis.message)
+        report.problem(label, error.diagnosis.message, Tr(
+            "Rien n'a été enregistré pour ce compte : la prochaine exécution reprend au même "
+            "point.",
+            "Nothing was stored for this account: the next run resumes from the same "
+            "point."))
+        return
+    report.counts["accounts_fetched"] += 1
+    report.counts["calls"] += applied.calls
+    for key, value in applied.as_counts().items():
+        report.counts[key] += value
+
+
+def _account_error(hub: Hub, account_id: int, message: Tr) -> None:
+    with hub.db.session() as session:
+        row = session.get(BankAccount, account_id)
+        if row is not None:
+            row.last_error = {"fr": message.fr, "en": message.en, "at": utcnow().isoformat()}
+
+
+def _auto_statements(hub: Hub, report: RunReport, item_id: int | None) -> None:
+    chosen = str(hub.values("bank").get("statement_period") or "none")
+    if chosen == "none":
+        return
+    period = Period(chosen)
+    by = hub.technical_actor("bank").login
+    today = date.today()
+    for account in active_accounts(hub, item_id):
+        if account.paused or not (account.company_code and account.journal_code):
+            continue
+        with hub.db.session() as session:
+            last = session.scalar(select(BankStatement.period_end).where(
+                BankStatement.account_id == account.id).order_by(
+                BankStatement.number.desc()).limit(1))
+        after = last if last is not None else account.statements_from - timedelta(days=1)
+        for end in finished_ends(period, after, today):
+            try:
+                generate(hub, Request(account.id, period, end), by, today)
+            except BankRefusal as refusal:
+                report.problem(account.name, refusal.message, Tr("Voir le message.",
+                                                                 "See the message."))
+                break
+            report.counts["statements"] += 1
+
+
+def log_text(report: RunReport, lang: str) -> str:
+    c = report.counts
+    fr = lang == "fr"
+    lines = [
+        (f"Exécution {report.id} de la récupération bancaire" if fr
+         else f"Bank fetch run {report.id}"),
+        (f"Comptes récupérés : {c['accounts_fetched']}" if fr
+         else f"Accounts fetched: {c['accounts_fetched']}"),
+        (f"Transactions ajoutées : {c['added']}, modifiées : {c['updated']}, comptabilisées "
+         f"(en attente → passées) : {c['booked']}, supprimées : {c['deleted']}" if fr else
+         f"Transactions added: {c['added']}, updated: {c['updated']}, booked (pending → "
+         f"booked): {c['booked']}, deleted: {c['deleted']}"),
+        (f"Relevés générés : {c['statements']}" if fr else
+         f"Statements generated: {c['statements']}"),
+    ]
+    for key, fr_text, en_text in (("accounts_paused", "Comptes en pause", "Accounts paused"),
+                                  ("accounts_busy", "Comptes déjà en cours ailleurs",
+                                   "Accounts being fetched elsewhere")):
+        if c[key]:
+            lines.append(f"{fr_text} : {c[key]}" if fr else f"{en_text}: {c[key]}")
+    if report.problems:
+        lines.append("Erreurs et actions à mener :" if fr else "Errors and what to do:")
+        for problem in report.problems:
+            where = f"[{problem['account']}] " if problem["account"] else ""
+            what = problem["fr" if fr else "en"]
+            todo = problem["todo_fr" if fr else "todo_en"]
+            lines.append(f"- {where}{what} → {todo}")
+    else:
+        lines.append("Aucune erreur." if fr else "No error.")
+    return "\n".join(lines)
+
+
+def _finish(hub: Hub, report: RunReport) -> RunReport:
+    fr, en = log_text(report, "fr"), log_text(report, "en")
+    c = report.counts
+    subject = (f"raccord — banque : {c['accounts_fetched']} compte(s), +{c['added']} "
+               f"transaction(s), {c['statements']} relevé(s)"
+               + (f", {len(report.problems)} erreur(s)" if report.problems else ""))
+    state, to = notify.mail_log(hub, report.id, subject, fr + "\n\n----\n\n" + en)
+    report.mail_state = state
+    with hub.db.session() as session:
+        row = session.get(BankRun, report.id)
+        assert row is not None
+        row.finished_at = utcnow()
+        row.counts = dict(report.counts)
+        row.problems = report.problems
+        row.log_fr, row.log_en = fr, en
+        row.mail_state, row.mail_to = state, to
+    return report
+
+
+def recent_runs(hub: Hub, limit: int = 10) -> list[BankRun]:
+    with hub.db.session() as session:
+        return list(session.scalars(select(BankRun).order_by(BankRun.id.desc()).limit(limit)))

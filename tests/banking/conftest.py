@@ -1,0 +1,69 @@
+"""A sandboxed hub with the one Bridge user, a bank of two assigned accounts and their
+history at the simulated Bridge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from raccord.core.hub import Hub
+from raccord.core.settings_store import SYSTEM
+from raccord.features.banking.bridge import open_session
+from raccord.features.banking.models import BankAccount, BankTransaction
+from raccord.features.banking.sync import refresh_banks
+from raccord.interfaces.bank import users
+from raccord.interfaces.bank.simulator import BridgeSimulator, add_account, add_item
+from raccord.sandbox.setup import Sandbox
+
+
+@dataclass
+class Bank:
+    hub: Hub
+    sim: BridgeSimulator
+    user_uuid: str
+    item_id: int
+    bridge_accounts: list[int]
+
+    def account(self, bridge_id: int | None = None) -> BankAccount:
+        wanted = bridge_id or self.bridge_accounts[0]
+        with self.hub.db.session() as session:
+            row = session.scalar(select(BankAccount).where(BankAccount.bridge_id == wanted))
+            assert row is not None
+            return row
+
+    def rows(self, bridge_id: int | None = None) -> dict[int, BankTransaction]:
+        account = self.account(bridge_id)
+        with self.hub.db.session() as session:
+            return {r.bridge_id: r for r in session.scalars(select(BankTransaction).where(
+                BankTransaction.account_id == account.id))}
+
+    def ledger(self, bridge_id: int | None = None):  # type: ignore[no-untyped-def]
+        return self.sim.books.ledgers[bridge_id or self.bridge_accounts[0]]
+
+
+@pytest.fixture
+def bridge(sandbox: Sandbox) -> BridgeSimulator:
+    sim = sandbox.simulators["bank"]
+    assert isinstance(sim, BridgeSimulator)
+    return sim
+
+
+def assign_all(hub: Hub, company: str = "DEMO", journal: str = "BQ1") -> None:
+    with hub.db.session() as session:
+        for row in session.scalars(select(BankAccount)):
+            row.company_code, row.journal_code = company, journal
+
+
+@pytest.fixture
+def bank(sandboxed_hub: Hub, bridge: BridgeSimulator) -> Bank:
+    hub = sandboxed_hub
+    hub.settings.set_many("bank", {"log_email": "compta@demo-sarl.fr",
+                                   "statement_period": "none"}, SYSTEM)
+    user = users.create_user(hub, "Démo SARL", "compta@demo-sarl.fr", SYSTEM)
+    item = add_item(bridge, user.uuid)
+    accounts = [add_account(bridge, item, history=120, pending=3) for _ in range(2)]
+    refresh_banks(hub, open_session(hub))
+    assign_all(hub)
+    return Bank(hub, bridge, user.uuid, item, accounts)
