@@ -3,7 +3,9 @@ history at the simulated Bridge."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +17,9 @@ from raccord.features.banking.models import BankAccount, BankTransaction
 from raccord.features.banking.sync import refresh_banks
 from raccord.interfaces.bank import users
 from raccord.interfaces.bank.simulator import BridgeSimulator, add_account, add_item
-from raccord.sandbox.setup import Sandbox
+from raccord.sandbox.setup import Sandbox, point_at_sandbox
+from raccord.wiring import open_hub
+from tests.conftest import make_env
 
 
 @dataclass
@@ -56,14 +60,29 @@ def assign_all(hub: Hub, company: str = "DEMO", journal: str = "BQ1") -> None:
             row.company_code, row.journal_code = company, journal
 
 
-@pytest.fixture
-def bank(sandboxed_hub: Hub, bridge: BridgeSimulator) -> Bank:
-    hub = sandboxed_hub
+def setup_bank(hub: Hub, bridge: BridgeSimulator, history: int = 120) -> Bank:
     hub.settings.set_many("bank", {"log_email": "compta@demo-sarl.fr",
                                    "statement_period": "none"}, SYSTEM)
     user = users.create_user(hub, "Démo SARL", "compta@demo-sarl.fr", SYSTEM)
     item = add_item(bridge, user.uuid)
-    accounts = [add_account(bridge, item, history=120, pending=3) for _ in range(2)]
+    accounts = [add_account(bridge, item, history=history, pending=3) for _ in range(2)]
     refresh_banks(hub, open_session(hub))
     assign_all(hub)
     return Bank(hub, bridge, user.uuid, item, accounts)
+
+
+@pytest.fixture
+def bank(sandboxed_hub: Hub, bridge: BridgeSimulator) -> Bank:
+    return setup_bank(sandboxed_hub, bridge)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_bank(request: pytest.FixtureRequest, tmp_path: Path, sandbox: Sandbox,
+             bridge: BridgeSimulator) -> Iterator[Bank]:
+    """The same bank on SQLite, then on PostgreSQL."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    hub = open_hub(make_env(tmp_path / "home", url))
+    bridge.reset()
+    point_at_sandbox(hub, sandbox)
+    yield setup_bank(hub, bridge, history=700)
+    hub.db.engine.dispose()

@@ -122,6 +122,14 @@ def add_item(sim: Simulator, user_uuid: str, provider_id: int = 574, accounts: i
     return item_id
 
 
+def french_iban(bank: str, branch: str, account: str) -> str:
+    """A valid French IBAN (RIB key and IBAN check digits computed)."""
+    key = 97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97
+    bban = f"{bank}{branch}{account}{key:02d}"
+    check = 98 - int(f"{bban}152700") % 97
+    return f"FR{check:02d}{bban}"
+
+
 def add_account(sim: Simulator, item_id: int, history: int = 0, pending: int = 0,
                 base: int = 1_000_000) -> int:
     accounts: dict[int, dict[str, Any]] = sim.state["accounts"]
@@ -130,7 +138,7 @@ def add_account(sim: Simulator, item_id: int, history: int = 0, pending: int = 0
     number = f"{account_id:011d}"
     accounts[account_id] = {"id": account_id, "item_id": item_id, "user_uuid": item["user_uuid"],
                             "name": f"Compte courant {number[-4:]}", "type": "checking",
-                            "currency_code": "EUR", "iban": f"FR7630006000{number}",
+                            "currency_code": "EUR", "iban": french_iban("30006", "00001", number),
                             "provider_id": item["provider_id"]}
     books: Books = sim.state["books"]
     books.open(account_id, base)

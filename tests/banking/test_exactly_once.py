@@ -1,0 +1,167 @@
+"""Exactly once under failures and concurrency: a failure after a page leaves nothing
+half-applied; two fetches at once (threads standing for workers or machines) never insert a
+transaction twice; a killed worker's lease runs out and another resumes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, update
+
+from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
+from raccord.core.i18n import Tr
+from raccord.core.models import utcnow
+from raccord.core.simulator import Faults
+from raccord.features.banking import fetch, runs
+from raccord.features.banking.bridge import open_session
+from raccord.features.banking.models import BankAccount, BankTransaction
+from raccord.interfaces.bank.client import BridgeClient
+from tests.banking.conftest import Bank
+
+
+def total(bank: Bank) -> int:
+    with bank.hub.db.session() as session:
+        return int(session.scalar(select(func.count(BankTransaction.id))) or 0)
+
+
+def duplicates(bank: Bank) -> int:
+    with bank.hub.db.session() as session:
+        rows = session.execute(select(BankTransaction.account_id, BankTransaction.bridge_id,
+                                      func.count()).group_by(BankTransaction.account_id,
+                                                             BankTransaction.bridge_id)
+                               .having(func.count() > 1)).all()
+    return len(rows)
+
+
+def test_a_failure_after_a_page_leaves_nothing_half_applied(
+        any_bank: Bank, monkeypatch: pytest.MonkeyPatch) -> None:
+    bank = any_bank
+    pages = BridgeClient.transaction_pages
+
+    def first_page_then_fail(self: BridgeClient, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        for page in pages(self, *args, **kwargs):
+            yield page
+            raise ServiceError(Diagnosis(Problem.SERVER, Tr("Bridge HTTP 500", "Bridge HTTP 500"),
+                                         500))
+
+    monkeypatch.setattr(BridgeClient, "transaction_pages", first_page_then_fail)
+    report = runs.run(bank.hub, "cli")
+    assert report.counts["accounts_fetched"] == 0 and len(report.problems) == 2
+    assert "Nothing was stored for this account" in report.problems[0]["todo_en"]
+    assert total(bank) == 0 and bank.account().cursor is None
+    assert bank.account().lease_owner is None  # released for the next run
+    monkeypatch.setattr(BridgeClient, "transaction_pages", pages)
+    report = runs.run(bank.hub, "cli")
+    assert report.counts["added"] == 2 * 703 and total(bank) == 2 * 703
+
+
+def test_a_failure_while_writing_rolls_the_whole_fetch_back(
+        bank: Bank, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs.run(bank.hub, "cli")
+    cursor = bank.account().cursor
+    account = bank.bridge_accounts[0]
+    for tx in list(bank.ledger().rows.values())[:5]:
+        bank.sim.books.change(account, tx.id, label=tx.label + " bis")
+    bank.sim.books.add(account, 100, utcnow().date(), "Nouvelle")
+    calls = {"n": 0}
+    original = fetch._update
+
+    def breaks_on_the_third(*args: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        original(*args)
+
+    monkeypatch.setattr(fetch, "_update", breaks_on_the_third)
+    with pytest.raises(RuntimeError):
+        fetch.fetch_account(bank.hub, open_session(bank.hub), bank.account().id)
+    assert bank.account().cursor == cursor
+    assert not any(r.label.endswith(" bis") for r in bank.rows().values())
+    assert len(bank.rows()) == 123
+    monkeypatch.setattr(fetch, "_update", original)
+    done = fetch.fetch_account(bank.hub, open_session(bank.hub), bank.account().id)
+    assert (done.added, done.updated) == (1, 5)
+
+
+def test_two_fetches_at_once_never_insert_twice(any_bank: Bank) -> None:
+    bank = any_bank
+    barrier = threading.Barrier(4)
+    reports: list[runs.RunReport] = []
+
+    def worker() -> None:
+        barrier.wait()
+        reports.append(runs.run(bank.hub, "schedule", statements=False))
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert duplicates(bank) == 0 and total(bank) == 2 * 703
+    assert sum(r.counts["added"] for r in reports) == 2 * 703
+    assert sum(r.counts["accounts_fetched"] + r.counts["accounts_busy"]
+               for r in reports) == 4 * 2
+
+
+def test_a_killed_workers_lease_runs_out_then_another_resumes(bank: Bank) -> None:
+    account = bank.account()
+    assert fetch.claim(bank.hub, account.id, "killed-worker")  # then SIGKILL: never released
+    report = runs.run(bank.hub, "cli")
+    assert report.counts["accounts_busy"] == 1 and report.counts["accounts_fetched"] == 1
+    with bank.hub.db.session() as session:
+        session.execute(update(BankAccount).where(BankAccount.id == account.id)
+                        .values(lease_until=utcnow() - timedelta(seconds=1)))
+    report = runs.run(bank.hub, "cli")
+    assert report.counts["accounts_fetched"] == 2 and duplicates(bank) == 0
+    assert len(bank.rows()) == 123
+
+
+def test_a_worker_that_lost_its_lease_writes_nothing(bank: Bank) -> None:
+    account = bank.account()
+    assert fetch.claim(bank.hub, account.id, "slow-worker")
+    with bank.hub.db.session() as session:  # its lease ran out; another took the account
+        session.execute(update(BankAccount).where(BankAccount.id == account.id)
+                        .values(lease_owner="other", lease_until=utcnow() + timedelta(60)))
+    with pytest.raises(fetch.LeaseLost):
+        fetch.apply(bank.hub, account.id, "slow-worker", [])
+
+
+def test_a_429_is_honoured_and_the_fetch_completes(bank: Bank) -> None:
+    bank.sim.faults = Faults(force_429=2, retry_after_s=1)
+    report = runs.run(bank.hub, "cli")
+    assert report.counts["accounts_fetched"] == 2 and not report.problems
+    assert bank.sim.http_429 == 2
+
+
+def test_bridges_three_limits_are_counted_by_the_core_limiter(bank: Bank) -> None:
+    from raccord.interfaces.bank.client import ceilings
+
+    runs.run(bank.hub, "cli")
+    limits = ceilings(bank.hub)
+    app_used, app_limit = bank.hub.limiter.usage("bank", limits["app"])
+    user_used, user_limit = bank.hub.limiter.usage("bank", limits["user"])
+    token_used, token_limit = bank.hub.limiter.usage("bank", limits["token"])
+    assert (app_limit, user_limit, token_limit) == (2000, 60, 10)
+    assert token_used >= 1 and user_used > token_used and app_used >= user_used
+
+
+def test_the_simulator_refuses_beyond_bridges_user_limit(bank: Bank) -> None:
+    bank.sim.state["limits"]["user_per_min"] = 3
+    client = BridgeClient(bank.hub)
+    token = client.user_token(bank.user_uuid)
+    statuses = []
+    import httpx
+
+    for _ in range(4):
+        response = client.user_http.client().get(
+            f"{client.base}/v3/aggregation/items",
+            headers={"Client-Id": client.values["client_id"],
+                     "Client-Secret": client.values["client_secret"],
+                     "Bridge-Version": "2025-01-15", "Authorization": f"Bearer {token}"})
+        statuses.append(response.status_code)
+        assert isinstance(response, httpx.Response)
+    assert statuses[-1] == 429 and "Retry-After" in response.headers
