@@ -19,7 +19,7 @@ from raccord.core.simulator import Faults
 from raccord.features.banking import fetch, runs
 from raccord.features.banking.bridge import open_session
 from raccord.features.banking.models import BankAccount, BankTransaction
-from raccord.interfaces.bank.client import BridgeClient
+from raccord.interfaces.bank.client import BridgeClient, ceilings
 from tests.banking.conftest import Bank
 
 
@@ -138,8 +138,6 @@ def test_a_429_is_honoured_and_the_fetch_completes(bank: Bank) -> None:
 
 
 def test_bridges_three_limits_are_counted_by_the_core_limiter(bank: Bank) -> None:
-    from raccord.interfaces.bank.client import ceilings
-
     runs.run(bank.hub, "cli")
     limits = ceilings(bank.hub)
     app_used, app_limit = bank.hub.limiter.usage("bank", limits["app"])
@@ -154,8 +152,6 @@ def test_the_simulator_refuses_beyond_bridges_user_limit(bank: Bank) -> None:
     client = BridgeClient(bank.hub)
     token = client.user_token(bank.user_uuid)
     statuses = []
-    import httpx
-
     for _ in range(4):
         response = client.user_http.client().get(
             f"{client.base}/v3/aggregation/items",
@@ -163,5 +159,4 @@ def test_the_simulator_refuses_beyond_bridges_user_limit(bank: Bank) -> None:
                      "Client-Secret": client.values["client_secret"],
                      "Bridge-Version": "2025-01-15", "Authorization": f"Bearer {token}"})
         statuses.append(response.status_code)
-        assert isinstance(response, httpx.Response)
     assert statuses[-1] == 429 and "Retry-After" in response.headers

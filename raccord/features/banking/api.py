@@ -20,7 +20,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from raccord.core.accounts import Account
 from raccord.core.i18n import Tr, pick_language
@@ -59,7 +59,7 @@ class AccountChange(BaseModel):
 class StatementOrder(BaseModel):
     account_id: int
     period: Period = Period.SINCE_LAST
-    date: date | None = None
+    on: date | None = Field(default=None, alias="date")
 
 
 @router.get("/accounts")
@@ -112,7 +112,7 @@ def create_statement(order: StatementOrder, request: Request,
     or everything booked since the last statement up to `date` (since_last)."""
     try:
         statement = generate(hub, StatementRequest(order.account_id, order.period,
-                                                   order.date or date.today()),
+                                                   order.on or date.today()),
                              account.login)
     except BankRefusal as refusal:
         return _refused(request, refusal.message, refusal.status)

@@ -383,7 +383,7 @@ def make_simulator() -> BridgeSimulator:
         sessions[session_id] = {"user_uuid": owner, "callback_url": callback,
                                 "item_id": int(item_id) if item_id is not None else None,
                                 "user_email": body.get("user_email")}
-        base = str(request.base_url).rstrip("/")
+        base = f"{request.url.scheme}://{request.url.netloc}{request.scope.get('root_path', '')}"
         return JSONResponse({"id": session_id, "url": f"{base}/connect/{session_id}"},
                             status_code=201)
 
