@@ -418,6 +418,24 @@ def make_simulator() -> BridgeSimulator:
         return RedirectResponse(f"{session['callback_url']}{separator}{query}", 303)
 
     # -- control API ------------------------------------------------------------------------
+    @app.post("/_sim/bank/bank", include_in_schema=False)
+    async def control_bank(request: Request) -> dict[str, Any]:
+        """A bank already connected by the user, with its accounts and their history."""
+        body = await request.json()
+        item_id = add_item(sim, str(body["user_uuid"]), int(body.get("provider_id", 574)))
+        made = [add_account(sim, item_id, int(body.get("history", 0)),
+                            int(body.get("pending", 0)))
+                for _ in range(int(body.get("accounts", 1)))]
+        return {"item_id": item_id, "accounts": made}
+
+    @app.get("/_sim/bank/ledger/{account_id}", include_in_schema=False)
+    def control_ledger(account_id: int) -> dict[str, Any]:
+        """The account as the bank has it: [id, amount in cents, deleted, future] rows."""
+        with sim.books.lock:
+            ledger = sim.books.ledgers[account_id]
+            rows = [[t.id, t.amount, t.deleted, t.future] for t in ledger.rows.values()]
+            return {"balance_cents": ledger.balance, "rows": rows}
+
     @app.post("/_sim/bank/fill", include_in_schema=False)
     async def control_fill(request: Request) -> dict[str, Any]:
         body = await request.json()
