@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from raccord.core.models import aware, utcnow
@@ -181,20 +181,13 @@ def apply(hub: Hub, account_id: int, owner: str, transactions: Iterable[Transact
                     continue
                 _update(session, row, tx, now, run_id, done)
         if inserts:
-            session.execute(BankTransaction.__table__.insert(), _columns(inserts))
+            session.execute(insert(BankTransaction), inserts)
         newest = max((t.updated_at for t in txs), default=None)
         if newest is not None and (account.cursor is None or newest > aware(account.cursor)):
             account.cursor = newest
         account.last_fetch_at = now
         account.last_error = None
     return done
-
-
-def _columns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """ORM attribute names to column names (`tx_date` is the `date` column)."""
-    for row in rows:
-        row["date"] = row.pop("tx_date")
-    return rows
 
 
 def _update(session: Session, row: BankTransaction, tx: Transaction, now: Any,

@@ -30,7 +30,7 @@ def bounds(period: Period, on: date) -> tuple[date, date]:
 
 def finished_ends(period: Period, after: date, today: date) -> list[date]:
     """The last days of the periods ending after `after` and before today (finished)."""
-    ends = []
+    ends: list[date] = []
     cursor = after + timedelta(days=1)
     while True:
         _, end = bounds(period, cursor)

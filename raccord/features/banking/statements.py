@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, insert, select, update
 
 from raccord.core.i18n import Tr
 from raccord.core.models import aware
@@ -140,7 +140,7 @@ def _write(session: Session, account: BankAccount, previous: BankStatement | Non
                                    for t in booked]
     lines += [_line(statement.id, t, "correction", delta, end) for t, delta in corrections]
     if lines:
-        session.execute(BankStatementLine.__table__.insert(), lines)
+        session.execute(insert(BankStatementLine), lines)
     ids = [t.id for t in booked]
     for chunk in range(0, len(ids), 500):
         part = ids[chunk:chunk + 500]

@@ -3,6 +3,7 @@ sessions. Bridge's wire format (floats in euros, status codes, ISO strings) stop
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -126,10 +127,10 @@ class Transaction:
     account_id: int
     amount_cents: int
     currency: str
-    date: date
-    booking_date: date | None
-    value_date: date | None
-    transaction_date: date | None
+    date: dt.date
+    booking_date: dt.date | None
+    value_date: dt.date | None
+    transaction_date: dt.date | None
     label: str
     bank_label: str
     operation_type: str
