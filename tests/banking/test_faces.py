@@ -249,3 +249,19 @@ def test_unassigned_accounts_are_named_in_the_log(bank: Bank) -> None:
     report = runs.run(bank.hub, "schedule")
     assert report.counts["accounts_unassigned"] == 1 and report.counts["accounts_fetched"] == 1
     assert "Assign it to a company" in report.problems[0]["todo_en"]
+
+
+def test_the_fetch_is_scheduled_by_the_screens_live_interval(bank: Bank) -> None:
+    from raccord.core.jobs import SCHEDULES, Scheduler
+
+    schedule = SCHEDULES["bank.fetch"]
+    assert (schedule.interval_key, schedule.startup_key) == ("poll_interval_s",
+                                                             "startup_delay_s")
+    bank.hub.settings.set_many("bank", {"startup_delay_s": 0, "poll_interval_s": 3600}, SYSTEM)
+    scheduler = Scheduler(bank.hub)
+    scheduler.arm_startup_delays()
+    assert "bank.fetch" in scheduler.tick()
+    assert "bank.fetch" not in scheduler.tick()  # next one in an hour
+    bank.hub.settings.set_many("bank", {"poll_interval_s": 60}, SYSTEM)
+    bank.hub.settings.set_many("bank", {"enabled": False}, SYSTEM)
+    assert "bank.fetch" not in scheduler.tick()
