@@ -95,8 +95,13 @@ class BridgeSimulator(Simulator):
     books: Books = field(default_factory=Books)
 
     def reset(self) -> None:
+        """Back to an empty Bridge: no user, bank or transaction, the real limits."""
         super().reset()
         self.windows.clear()
+        for key in ("users", "items", "accounts", "user_tokens", "sessions", "webhook"):
+            if key in self.state:
+                self.state[key].clear()
+        self.books.ledgers.clear()
         self.state["limits"] = dict(LIMITS)
 
 
