@@ -265,3 +265,16 @@ def test_the_fetch_is_scheduled_by_the_screens_live_interval(bank: Bank) -> None
     bank.hub.settings.set_many("bank", {"poll_interval_s": 60}, SYSTEM)
     bank.hub.settings.set_many("bank", {"enabled": False}, SYSTEM)
     assert "bank.fetch" not in scheduler.tick()
+
+
+def test_removing_every_bank_lets_the_bridge_user_be_deleted(bank: Bank) -> None:
+    runs.run(bank.hub, "cli")
+    console = Console(bank.hub)
+    refused = console.post("/interfaces/bank/bridge-user/delete", page="/interfaces/bank")
+    assert refused.status_code == 400 and "1 banque" in refused.text
+    page = console.post(f"/bank/items/{bank.item_id}/delete", page="/bank").text
+    assert "Retiré chez Bridge" in page
+    assert bank.item_id not in bank.sim.state["items"]
+    assert len(bank.rows()) == 123  # raccord keeps what it fetched
+    page = console.post("/interfaces/bank/bridge-user/delete", page="/interfaces/bank").text
+    assert "Créer un nouvel utilisateur Bridge" in page

@@ -1,1 +1,3 @@
-"""Bank connection through Bridge: the customer's one Bridge user, managed from the console."""
+"""Bank connection through Bridge (the seed's "Akuiteo Connect"): the one Bridge user, banks
+and accounts, the intermediate table of transactions fetched exactly once, statements and
+their files (CAMT.053, CFONB 120, OFX, JSON), the execution log."""

@@ -1,12 +1,14 @@
 """What an administrator does with banks and accounts: connect a bank (a Bridge connect
 session for the one Bridge user, the holder authenticating on Bridge's pages), fix a bank
 whose holder must authenticate again, assign an account to a company and a bank journal code
-of the ERP, pause it and resume it."""
+of the ERP, pause it and resume it, remove a bank."""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
+
+from sqlalchemy import select
 
 from raccord.core.i18n import Tr
 from raccord.features.banking.bridge import BankRefusal, open_session
@@ -40,6 +42,19 @@ def connect_url(hub: Hub, callback_url: str, item_id: int | None = None) -> str:
 def after_connect(hub: Hub) -> list[ItemAlert]:
     """Back from Bridge's pages: the banks and accounts as Bridge now has them."""
     return refresh_banks(hub, open_session(hub))
+
+
+def remove_bank(hub: Hub, item_id: int) -> None:
+    """Delete the bank at Bridge (its accounts and transactions there too); raccord keeps its
+    rows and statements, marked removed. Once every bank is removed the Bridge user may go."""
+    bridge = open_session(hub)
+    bridge.client.delete_item(bridge.token, item_id)
+    with hub.db.session() as session:
+        item = session.get(BankItem, item_id)
+        if item is not None:
+            item.removed = True
+        for account in session.scalars(select(BankAccount).where(BankAccount.item_id == item_id)):
+            account.removed = True
 
 
 def assign(hub: Hub, account_id: int, company: str, journal: str) -> BankAccount:

@@ -137,6 +137,15 @@ def fix_item(item_id: int, request: Request, _: Account = Depends(may_change)) -
     return RedirectResponse(url, 303)
 
 
+@router.post("/bank/items/{item_id}/delete", dependencies=[Depends(check_csrf)])
+def remove_bank(item_id: int, request: Request, _: Account = Depends(may_change)) -> Response:
+    try:
+        banks.remove_bank(hub_of(request), item_id)
+    except (BankRefusal, ServiceError) as error:
+        return _failed(request, error)
+    return RedirectResponse("/bank?done=saved#banks", 303)
+
+
 @router.get("/bank/connected", name="bank_connected")
 def connected(request: Request, success: str = "", _: Account = Depends(signed_in)
               ) -> Response:

@@ -10,7 +10,12 @@ L = {
                        "de Bridge, puis revient ici : les comptes apparaissent.",
                        "The account holder authenticates with the bank on Bridge's pages, "
                        "then comes back here: the accounts appear."),
-    "fix": Tr("Réparer", "Fix"), "bank": Tr("Banque", "Bank"), "state": Tr("État", "State"),
+    "fix": Tr("Réparer", "Fix"),
+    "remove": Tr("Supprimer la banque", "Remove the bank"),
+    "remove_confirm": Tr("Supprimer cette banque chez Bridge ? Ses transactions et relevés "
+                         "restent dans raccord.", "Remove this bank at Bridge? Its "
+                         "transactions and statements stay in raccord."),
+    "bank": Tr("Banque", "Bank"), "state": Tr("État", "State"),
     "refreshed": Tr("Dernière synchro Bridge", "Last Bridge refresh"),
     "accounts": Tr("Comptes", "Accounts"), "account": Tr("Compte", "Account"),
     "company": Tr("Société", "Company"), "journal": Tr("Code journal", "Journal code"),
