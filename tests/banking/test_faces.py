@@ -278,3 +278,10 @@ def test_removing_every_bank_lets_the_bridge_user_be_deleted(bank: Bank) -> None
     assert len(bank.rows()) == 123  # raccord keeps what it fetched
     page = console.post("/interfaces/bank/bridge-user/delete", page="/interfaces/bank").text
     assert "Créer un nouvel utilisateur Bridge" in page
+
+
+def test_a_fetch_while_the_connection_is_off_says_so(bank: Bank, cli: CliRunner) -> None:
+    bank.hub.settings.set_many("bank", {"enabled": False}, SYSTEM)
+    result = cli.invoke(bank_cli, ["fetch"])
+    assert result.exit_code == 1 and "not enabled" in result.output
+    assert "Tick 'Enable the bank connection'" in result.output

@@ -62,6 +62,13 @@ def run(hub: Hub, trigger: str = "schedule", item_id: int | None = None,
         session.add(row)
         session.flush()
         report = RunReport(row.id)
+    if not hub.values("bank").get("enabled"):
+        report.problem("", Tr("La connexion bancaire n'est pas activée : rien n'est récupéré.",
+                              "The bank connection is not enabled: nothing is fetched."),
+                       Tr("Cochez « Activer la connexion bancaire » sur l'écran Connexion "
+                          "bancaire.", "Tick 'Enable the bank connection' on the Bank "
+                          "connection screen."))
+        return _finish(hub, report)
     try:
         bridge = open_session(hub)
         alerts = refresh_banks(hub, bridge)
