@@ -138,7 +138,8 @@ def setup(home: Path, base: str, ca_pem: Path, control: httpx.Client, accounts: 
     made = control.post("/bank/bank", json={
         "user_uuid": user.uuid, "accounts": accounts, "history": transactions,
         "pending": max(1, transactions // 500)}).json()
-    refresh_banks(hub, open_session(hub))
+    with open_session(hub) as bridge:
+        refresh_banks(hub, bridge)
     with hub.db.session() as session:
         session.execute(update(BankAccount).values(
             company_code="DEMO", journal_code="BQ1",
@@ -207,7 +208,8 @@ def check(home: Path, control: httpx.Client, accounts: list[int]) -> tuple[int, 
     from raccord.wiring import open_hub
 
     hub = open_hub()
-    refresh_banks(hub, open_session(hub))  # balances as Bridge has them now
+    with open_session(hub) as bridge:  # balances as Bridge has them now
+        refresh_banks(hub, bridge)
     today = date.today()
     mismatches = lost = 0
     with hub.db.session() as session:

@@ -66,7 +66,8 @@ def setup_bank(hub: Hub, bridge: BridgeSimulator, history: int = 120) -> Bank:
     user = users.create_user(hub, "Démo SARL", "compta@demo-sarl.fr", SYSTEM)
     item = add_item(bridge, user.uuid)
     accounts = [add_account(bridge, item, history=history, pending=3) for _ in range(2)]
-    refresh_banks(hub, open_session(hub))
+    with open_session(hub) as connected:
+        refresh_banks(hub, connected)
     assign_all(hub)
     return Bank(hub, bridge, user.uuid, item, accounts)
 

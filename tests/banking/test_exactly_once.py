@@ -77,13 +77,14 @@ def test_a_failure_while_writing_rolls_the_whole_fetch_back(
         original(*args)
 
     monkeypatch.setattr(fetch, "_update", breaks_on_the_third)
-    with pytest.raises(RuntimeError):
-        fetch.fetch_account(bank.hub, open_session(bank.hub), bank.account().id)
+    with pytest.raises(RuntimeError), open_session(bank.hub) as bridge:
+        fetch.fetch_account(bank.hub, bridge, bank.account().id)
     assert bank.account().cursor == cursor
     assert not any(r.label.endswith(" bis") for r in bank.rows().values())
     assert len(bank.rows()) == 123
     monkeypatch.setattr(fetch, "_update", original)
-    done = fetch.fetch_account(bank.hub, open_session(bank.hub), bank.account().id)
+    with open_session(bank.hub) as bridge:
+        done = fetch.fetch_account(bank.hub, bridge, bank.account().id)
     assert (done.added, done.updated) == (1, 5)
 
 

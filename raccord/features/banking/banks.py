@@ -28,27 +28,27 @@ def connect_url(hub: Hub, callback_url: str, item_id: int | None = None) -> str:
                              "connexion bancaire » d'abord.",
                              "The bank connection is not enabled: tick 'Enable the bank "
                              "connection' first."), 409)
-    bridge = open_session(hub)
     if item_id is not None:
         with hub.db.session() as session:
             if session.get(BankItem, item_id) is None:
                 raise BankRefusal(Tr(f"Banque {item_id} inconnue.", f"Unknown bank {item_id}."),
                                   404)
-    session_ = bridge.client.connect_session(bridge.token, callback_url, bridge.user_email,
-                                             item_id)
-    return session_.url
+    with open_session(hub) as bridge:
+        return bridge.client.connect_session(bridge.token, callback_url, bridge.user_email,
+                                             item_id).url
 
 
 def after_connect(hub: Hub) -> list[ItemAlert]:
     """Back from Bridge's pages: the banks and accounts as Bridge now has them."""
-    return refresh_banks(hub, open_session(hub))
+    with open_session(hub) as bridge:
+        return refresh_banks(hub, bridge)
 
 
 def remove_bank(hub: Hub, item_id: int) -> None:
     """Delete the bank at Bridge (its accounts and transactions there too); raccord keeps its
     rows and statements, marked removed. Once every bank is removed the Bridge user may go."""
-    bridge = open_session(hub)
-    bridge.client.delete_item(bridge.token, item_id)
+    with open_session(hub) as bridge:
+        bridge.client.delete_item(bridge.token, item_id)
     with hub.db.session() as session:
         item = session.get(BankItem, item_id)
         if item is not None:

@@ -24,10 +24,18 @@ class BankRefusal(Exception):
 
 @dataclass
 class BridgeSession:
+    """Close it when done (its connection to Bridge is kept open for the run)."""
+
     client: BridgeClient
     token: str
     user_uuid: str
     user_email: str
+
+    def __enter__(self) -> BridgeSession:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.client.close()
 
 
 def open_session(hub: Hub) -> BridgeSession:
@@ -39,6 +47,10 @@ def open_session(hub: Hub) -> BridgeSession:
             "connecter une banque.",
             "No Bridge user: create it on the Bank connection screen before connecting a "
             "bank."), 409)
-    client = BridgeClient(hub)
-    return BridgeSession(client, client.user_token(uuid), uuid,
-                         str(values.get("bridge_user_email") or ""))
+    client = BridgeClient(hub).keep_connection()
+    try:
+        token = client.user_token(uuid)
+    except BaseException:
+        client.close()
+        raise
+    return BridgeSession(client, token, uuid, str(values.get("bridge_user_email") or ""))

@@ -70,24 +70,32 @@ def run(hub: Hub, trigger: str = "schedule", item_id: int | None = None,
                           "connection screen."))
         return _finish(hub, report)
     try:
-        bridge = open_session(hub)
-        alerts = refresh_banks(hub, bridge)
-    except BankRefusal as refusal:
-        report.problem("", refusal.message, Tr("Voir le message.", "See the message."))
-        return _finish(hub, report)
-    except ServiceError as error:
-        report.problem("", error.diagnosis.message, Tr(
-            "La récupération reprendra à la prochaine exécution ; si l'erreur persiste, "
-            "lancez le Test de l'écran Connexion bancaire.",
-            "The fetch resumes at the next run; if the error remains, run the Test of the "
-            "Bank connection screen."))
-        return _finish(hub, report)
-    _report_alerts(hub, report, alerts)
-    for account in active_accounts(hub, item_id):
-        _fetch_one(hub, bridge, account, report)
+        bridge = open_session(hub)  # closed by the `with` below
+    except (BankRefusal, ServiceError) as error:
+        return _finish(hub, _cannot_start(report, error))
+    with bridge:
+        try:
+            alerts = refresh_banks(hub, bridge)
+        except ServiceError as error:
+            return _finish(hub, _cannot_start(report, error))
+        _report_alerts(hub, report, alerts)
+        for account in active_accounts(hub, item_id):
+            _fetch_one(hub, bridge, account, report)
     if statements:
         _auto_statements(hub, report, item_id)
     return _finish(hub, report)
+
+
+def _cannot_start(report: RunReport, error: BankRefusal | ServiceError) -> RunReport:
+    if isinstance(error, BankRefusal):
+        report.problem("", error.message, Tr("Voir le message.", "See the message."))
+        return report
+    report.problem("", error.diagnosis.message, Tr(
+        "La récupération reprendra à la prochaine exécution ; si l'erreur persiste, lancez le "
+        "Test de l'écran Connexion bancaire.",
+        "The fetch resumes at the next run; if the error remains, run the Test of the Bank "
+        "connection screen."))
+    return report
 
 
 def _report_alerts(hub: Hub, report: RunReport, alerts: list[ItemAlert]) -> None:
