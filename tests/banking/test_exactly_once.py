@@ -12,14 +12,17 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
+from raccord.core import locks
 from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
 from raccord.core.i18n import Tr
+from raccord.core.locks import LeaseRow
 from raccord.core.models import utcnow
 from raccord.core.simulator import Faults
 from raccord.features.banking import fetch, runs
 from raccord.features.banking.bridge import open_session
-from raccord.features.banking.models import BankAccount, BankTransaction
+from raccord.features.banking.models import BankTransaction
 from raccord.interfaces.bank.client import BridgeClient, ceilings
+from raccord.interfaces.bank.records import Transaction
 from tests.banking.conftest import Bank
 
 
@@ -53,7 +56,9 @@ def test_a_failure_after_a_page_leaves_nothing_half_applied(
     assert report.counts["accounts_fetched"] == 0 and len(report.problems) == 2
     assert "Nothing was stored for this account" in report.problems[0]["todo_en"]
     assert total(bank) == 0 and bank.account().cursor is None
-    assert bank.account().lease_owner is None  # released for the next run
+    free = locks.try_take(bank.hub, fetch.lease_key(bank.account().id))
+    assert free is not None  # released for the next run
+    free.release()
     monkeypatch.setattr(BridgeClient, "transaction_pages", pages)
     report = runs.run(bank.hub, "cli")
     assert report.counts["added"] == 2 * 703 and total(bank) == 2 * 703
@@ -110,25 +115,33 @@ def test_two_fetches_at_once_never_insert_twice(any_bank: Bank) -> None:
 
 def test_a_killed_workers_lease_runs_out_then_another_resumes(bank: Bank) -> None:
     account = bank.account()
-    assert fetch.claim(bank.hub, account.id, "killed-worker")  # then SIGKILL: never released
+    key = fetch.lease_key(account.id)
+    with bank.hub.db.session() as session:  # a worker took it, then was SIGKILLed
+        session.add(LeaseRow(key=key, token="killed-worker",
+                             expires_at=utcnow() + timedelta(seconds=60)))
     report = runs.run(bank.hub, "cli")
     assert report.counts["accounts_busy"] == 1 and report.counts["accounts_fetched"] == 1
-    with bank.hub.db.session() as session:
-        session.execute(update(BankAccount).where(BankAccount.id == account.id)
-                        .values(lease_until=utcnow() - timedelta(seconds=1)))
+    with bank.hub.db.session() as session:  # no renewal: it runs out
+        session.execute(update(LeaseRow).where(LeaseRow.key == key)
+                        .values(expires_at=utcnow() - timedelta(seconds=1)))
     report = runs.run(bank.hub, "cli")
     assert report.counts["accounts_fetched"] == 2 and duplicates(bank) == 0
     assert len(bank.rows()) == 123
 
 
 def test_a_worker_that_lost_its_lease_writes_nothing(bank: Bank) -> None:
+    runs.run(bank.hub, "cli")
     account = bank.account()
-    assert fetch.claim(bank.hub, account.id, "slow-worker")
-    with bank.hub.db.session() as session:  # its lease ran out; another took the account
-        session.execute(update(BankAccount).where(BankAccount.id == account.id)
-                        .values(lease_owner="other", lease_until=utcnow() + timedelta(60)))
+    lease = locks.try_take(bank.hub, fetch.lease_key(account.id))
+    assert lease is not None
+    lease.lost = True  # a renewal found it taken: another worker has the account now
+    tx = next(iter(bank.ledger().rows.values()))
+    changed = Transaction.parse({**tx.wire(), "amount": 1.0,
+                                 "updated_at": "2099-01-01T00:00:00.000Z"})
     with pytest.raises(fetch.LeaseLost):
-        fetch.apply(bank.hub, account.id, "slow-worker", [])
+        fetch.apply(bank.hub, account.id, [changed], lease=lease)
+    lease.release()
+    assert bank.rows()[tx.id].amount_cents == tx.amount
 
 
 def test_a_429_is_honoured_and_the_fetch_completes(bank: Bank) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from raccord.core.models import aware
 from raccord.features.banking import runs
-from raccord.features.banking.fetch import apply, claim, release
+from raccord.features.banking.fetch import apply
 from raccord.features.banking.models import BankTransaction, BankTransactionChange
 from raccord.interfaces.bank.records import Transaction
 from tests.banking.conftest import Bank
@@ -84,12 +84,8 @@ def test_the_same_transaction_sent_again_changes_nothing(bank: Bank) -> None:
     again = Transaction.parse({**sim_tx.wire()})
     older = Transaction.parse({**sim_tx.wire(), "amount": 1.0,
                                "updated_at": "2020-01-01T00:00:00.000Z"})
-    assert claim(bank.hub, account.id, "me")
-    try:
-        twice = apply(bank.hub, account.id, "me", [again, again])
-        stale = apply(bank.hub, account.id, "me", [older])
-    finally:
-        release(bank.hub, account.id, "me")
+    twice = apply(bank.hub, account.id, [again, again])
+    stale = apply(bank.hub, account.id, [older])
     assert (twice.added, twice.updated, twice.unchanged) == (0, 0, 2)
     assert stale.unchanged == 1
     assert bank.rows()[sim_tx.id].amount_cents == sim_tx.amount

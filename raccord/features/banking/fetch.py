@@ -1,8 +1,8 @@
 """Each account's transactions into the intermediate table, exactly once.
 
-- One fetch per account at a time, whichever worker or machine: a lease in the account's row,
-  claimed by a conditional update and renewed after every page (a killed worker's lease runs
-  out, then another takes the account over).
+- One fetch per account at a time, whichever worker or machine: a core lease
+  (`raccord.core.locks`, Redis or the database) per account, renewed while held (a killed
+  worker's lease runs out, then another takes the account over).
 - Bridge is asked for what changed since the cursor (the last `updated_at` stored, less a
   small overlap: rows already stored come back and are recognised unchanged). Every page is
   read first; then the rows and the new cursor are written in one transaction, so a failure
@@ -12,15 +12,15 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from raccord.core import locks
 from raccord.core.models import aware, utcnow
 from raccord.features.banking.bridge import BridgeSession
 from raccord.features.banking.models import BankAccount, BankTransaction, BankTransactionChange
@@ -43,7 +43,7 @@ class AccountBusy(Exception):
 
 
 class LeaseLost(Exception):
-    """This worker's lease ran out and another took the account: its work is dropped."""
+    """This worker's lease ran out (another may hold the account): its work is dropped."""
 
 
 @dataclass
@@ -73,47 +73,18 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
 
 
-# -- the lease -----------------------------------------------------------------------------
-def claim(hub: Hub, account_id: int, owner: str) -> bool:
-    now = utcnow()
-    with hub.db.session() as session:
-        claimed = session.execute(
-            update(BankAccount)
-            .where(BankAccount.id == account_id,
-                   or_(BankAccount.lease_until.is_(None), BankAccount.lease_until < now,
-                       BankAccount.lease_owner == owner))
-            .values(lease_owner=owner, lease_until=now + timedelta(seconds=LEASE_S)))
-        return bool(claimed.rowcount)  # type: ignore[attr-defined]
-
-
-def _renew(session: Session, account_id: int, owner: str) -> None:
-    renewed = session.execute(
-        update(BankAccount).where(BankAccount.id == account_id, BankAccount.lease_owner == owner)
-        .values(lease_until=utcnow() + timedelta(seconds=LEASE_S)))
-    if not renewed.rowcount:  # type: ignore[attr-defined]
-        raise LeaseLost()
-
-
-def renew(hub: Hub, account_id: int, owner: str) -> None:
-    with hub.db.session() as session:
-        _renew(session, account_id, owner)
-
-
-def release(hub: Hub, account_id: int, owner: str) -> None:
-    with hub.db.session() as session:
-        session.execute(update(BankAccount).where(BankAccount.id == account_id,
-                                                  BankAccount.lease_owner == owner)
-                        .values(lease_owner=None, lease_until=None))
-
-
 # -- fetching ------------------------------------------------------------------------------
+def lease_key(account_id: int) -> str:
+    return f"bank:account:{account_id}"
+
+
 def fetch_account(hub: Hub, bridge: BridgeSession, account_id: int,
                   run_id: int | None = None) -> Applied:
     """Bring one account's changes since its cursor. Raises AccountBusy when another worker
     holds it, LeaseLost when this one lost it, ServiceError when Bridge fails (nothing is
     written then)."""
-    owner = uuid.uuid4().hex
-    if not claim(hub, account_id, owner):
+    lease = locks.try_take(hub, lease_key(account_id), LEASE_S)
+    if lease is None:
         raise AccountBusy()
     try:
         with hub.db.session() as session:
@@ -131,10 +102,11 @@ def fetch_account(hub: Hub, bridge: BridgeSession, account_id: int,
                 known = latest.get(tx.id)
                 if known is None or tx.updated_at >= known.updated_at:
                     latest[tx.id] = tx
-            renew(hub, account_id, owner)
+            if lease.lost:
+                raise LeaseLost()
         for _ in range(2):  # a row inserted meanwhile by a fetch outside the lease: once more
             try:
-                applied = apply(hub, account_id, owner, latest.values(), run_id)
+                applied = apply(hub, account_id, latest.values(), run_id, lease)
                 break
             except IntegrityError:
                 continue
@@ -144,19 +116,23 @@ def fetch_account(hub: Hub, bridge: BridgeSession, account_id: int,
         applied.calls = bridge.client.calls - calls_before
         return applied
     finally:
-        release(hub, account_id, owner)
+        lease.release()
 
 
-def apply(hub: Hub, account_id: int, owner: str, transactions: Iterable[Transaction],
-          run_id: int | None = None) -> Applied:
-    """Write the transactions and move the cursor, in one database transaction."""
+def apply(hub: Hub, account_id: int, transactions: Iterable[Transaction],
+          run_id: int | None = None, lease: locks.Lease | None = None) -> Applied:
+    """Write the transactions and move the cursor, in one database transaction. Applying the
+    same rows twice changes nothing; an older version of a row never replaces a newer one."""
     txs = list(transactions)
     done = Applied()
     now = utcnow()
     with hub.db.session() as session:
         # The first statement writes: the account row is locked (PostgreSQL) or the database
         # taken for writing (SQLite) before anything is read.
-        _renew(session, account_id, owner)
+        session.execute(update(BankAccount).where(BankAccount.id == account_id)
+                        .values(last_fetch_at=now))
+        if lease is not None and lease.lost:
+            raise LeaseLost()
         account = session.get(BankAccount, account_id)
         assert account is not None
         inserts: list[dict[str, Any]] = []
@@ -175,8 +151,7 @@ def apply(hub: Hub, account_id: int, owner: str, transactions: Iterable[Transact
                     inserts.append({"account_id": account_id, "bridge_id": tx.id,
                                     "bridge_updated_at": tx.updated_at, "first_seen_at": now,
                                     "changed_at": now, "version": 1, "stated_cents": 0,
-                                    "opening": False,
-                                    **_row_values(tx)})
+                                    "opening": False, **_row_values(tx)})
                     done.added += 1
                     continue
                 _update(session, row, tx, now, run_id, done)
@@ -185,7 +160,6 @@ def apply(hub: Hub, account_id: int, owner: str, transactions: Iterable[Transact
         newest = max((t.updated_at for t in txs), default=None)
         if newest is not None and (account.cursor is None or newest > aware(account.cursor)):
             account.cursor = newest
-        account.last_fetch_at = now
         account.last_error = None
     return done
 

@@ -64,9 +64,6 @@ class BankAccount(Base):
     last_fetch_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
                                                            nullable=True)
     last_error: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
-    # One fetch per account at a time, across workers and machines: a lease in the row.
-    lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # Automatic statements start here (the day the account was first seen).
     statements_from: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

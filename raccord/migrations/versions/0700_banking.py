@@ -48,8 +48,6 @@ def upgrade() -> None:
         sa.Column("cursor", TZ, nullable=True),
         sa.Column("last_fetch_at", TZ, nullable=True),
         sa.Column("last_error", sa.JSON(), nullable=True),
-        sa.Column("lease_owner", sa.String(64), nullable=True),
-        sa.Column("lease_until", TZ, nullable=True),
         sa.Column("statements_from", sa.Date(), nullable=False),
         sa.Column("created_at", TZ, nullable=False),
         sa.PrimaryKeyConstraint("id"),
