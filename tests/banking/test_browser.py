@@ -57,7 +57,7 @@ def test_connect_fetch_generate_and_download(browser: Browser, sandboxed_hub: Hu
 
         page.click("form[action='/bank/fetch'] button")
         expect(page.locator("p.ok")).to_contain_text("Récupération lancée")
-        assert hub.jobs.run_pending() == 1
+        assert hub.jobs.run_pending() == 2  # the fetch, then the mail of its log
         page.reload()
         expect(page.locator("#runs details").first).to_contain_text(
             "Transactions ajoutées : 64")

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 import raccord.cli  # noqa: F401  (loads the CLI core before the feature's commands)
 from raccord.core.hub import Hub
+from raccord.core.outbox import MailMessage
 from raccord.core.settings_store import SYSTEM
 from raccord.features.banking import runs
 from raccord.features.banking.cli import app as bank_cli
@@ -111,7 +112,12 @@ def test_the_execution_log_is_addressed_to_the_log_email_and_shown(bank: Bank) -
     with bank.hub.db.session() as session:
         logged = session.scalar(select(BankRun).order_by(BankRun.id.desc()).limit(1))
     assert logged is not None and logged.mail_to == "compta@demo-sarl.fr"
-    assert logged.mail_state in {"recorded", "queued"}
+    assert logged.mail_state == "queued"
+    with bank.hub.db.session() as session:
+        mail = session.scalar(select(MailMessage).where(
+            MailMessage.idempotency_key == f"bank-run-{logged.id}"))
+    assert mail is not None and mail.to == ["compta@demo-sarl.fr"]
+    assert "Transactions added: 246" in mail.text
     assert "Comptes récupérés : 2" in logged.log_fr and "Transactions added: 246" in \
         logged.log_en and "No error." in logged.log_en
     page = Console(bank.hub).http.get("/bank").text

@@ -170,8 +170,7 @@ class BankRun(Base):
     problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     log_fr: Mapped[str] = mapped_column(Text, default="")
     log_en: Mapped[str] = mapped_column(Text, default="")
-    # "queued" (handed to the mail service), "recorded" (no mail service: shown on the
-    # screen), "no_address" (bank.log_email empty).
+    # "queued" (handed to the mail service), "no_address" (bank.log_email empty).
     mail_state: Mapped[str] = mapped_column(String(20), default="")
     mail_to: Mapped[str] = mapped_column(String(200), default="")
 

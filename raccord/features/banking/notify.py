@@ -1,49 +1,34 @@
-"""The execution log and the holder alerts reach `bank.log_email` through raccord's mail
-service (`raccord.core.outbox`) when this installation has it; otherwise the log is recorded
-and shown on the bank screen, and the run says so. Nothing is dropped silently."""
+"""The execution log and the holder alerts reach people: the log is mailed to
+`bank.log_email` through raccord's mail service (and kept on the run, shown on the bank
+screen); a bank that needs its holder is an alert until it is repaired."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from raccord.core import alerts
 from raccord.core.i18n import Tr
+from raccord.core.outbox import OutgoingMail, queue_mail
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
 
 
-def _module(name: str) -> Any | None:
-    try:
-        found = importlib.util.find_spec(name)
-    except ModuleNotFoundError:
-        return None
-    return importlib.import_module(name) if found is not None else None
-
-
 def mail_log(hub: Hub, run_id: int, subject: str, text: str) -> tuple[str, str]:
-    """(state, address): "queued" to the mail service, "recorded" when there is none,
-    "no_address" when bank.log_email is empty."""
+    """(state, address): "queued" to the mail service, "no_address" when bank.log_email is
+    empty. A run's log is queued once, whatever happens next."""
     to = str(hub.values("bank").get("log_email") or "")
     if not to:
         return "no_address", ""
-    outbox = _module("raccord.core.outbox")
-    if outbox is None:
-        return "recorded", to
-    outbox.queue_mail(hub, outbox.OutgoingMail(
-        to=(to,), subject=subject, text=text, html=None, attachments=(),
-        reference=f"bank-run-{run_id}"), origin="bank", idempotency_key=f"bank-run-{run_id}")
+    queue_mail(hub, OutgoingMail(to=(to,), subject=subject, text=text,
+                                 reference=f"bank-run-{run_id}"),
+               origin="bank", idempotency_key=f"bank-run-{run_id}")
     return "queued", to
 
 
 def raise_alert(hub: Hub, key: str, message: Tr, severity: str = "warning") -> None:
-    alerts = _module("raccord.core.alerts")
-    if alerts is not None:
-        alerts.raise_alert(hub, key, interface="bank", severity=severity, message=message)
+    alerts.raise_alert(hub, key, interface="bank", severity=severity, message=message)
 
 
 def clear_alert(hub: Hub, key: str) -> None:
-    alerts = _module("raccord.core.alerts")
-    if alerts is not None:
-        alerts.clear_alert(hub, key)
+    alerts.clear_alert(hub, key)

@@ -31,9 +31,6 @@ L = {
                        "below."),
     "runs": Tr("Journaux d'exécution", "Execution logs"),
     "mail_queued": Tr("envoyé à", "mailed to"),
-    "mail_recorded": Tr("enregistré ici (service de messagerie absent de cette installation) "
-                        "— destinataire", "recorded here (no mail service in this "
-                        "installation) — addressee"),
     "mail_no_address": Tr("aucune adresse e-mail de journal renseignée",
                           "no log e-mail address set"),
     "transactions": Tr("Table intermédiaire des transactions",
