@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from raccord.core import locks
+from raccord.core.alerts import open_alerts
 from raccord.core.hub import Hub
 from raccord.core.models import WebhookDelivery
 from raccord.core.settings_store import SYSTEM
@@ -383,6 +384,21 @@ def test_a_failing_mailbox_is_counted(graph_hub: Hub) -> None:
         assert "cannot be found" in (box.last_error or "")
         runs = session.scalars(select(SyncRun)).all()
     assert [r.outcome for r in runs] == ["failure"] * 3
+
+
+def test_a_mailbox_that_keeps_failing_is_an_alert_until_it_syncs(graph_hub: Hub,
+                                                                 exchange: Simulator) -> None:
+    records.save(graph_hub, appointment("F-2", mailbox="nobody@contoso.com"))
+    for _ in range(2):
+        sync(graph_hub)
+    assert open_alerts(graph_hub, "exchange") == []  # two failures: not yet a person's job
+    sync(graph_hub)
+    [alert] = open_alerts(graph_hub, "exchange")
+    assert alert.severity == "error" and "nobody@contoso.com" in alert.message.en
+    # The account gets its mailbox in Exchange: the next run goes through and ends the alert.
+    exchange.state["directory"].mailboxes["nobody@contoso.com"] = tenant.Mailbox("Nobody")
+    assert sync(graph_hub).counts["failed"] == 0
+    assert open_alerts(graph_hub, "exchange") == []
 
 
 def test_paris_times_survive_the_round_trip(graph_hub: Hub, calendars: Calendars) -> None:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from raccord.core.alerts import clear_alert, raise_alert
 from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
 from raccord.core.http import RetryPolicy
 from raccord.core.i18n import Tr
@@ -195,6 +196,7 @@ class Engine:
 
     def _finish(self, runs: dict[str, MailboxRun], run_ids: dict[str, int]) -> None:
         now = utcnow()
+        failures: dict[str, int] = {}
         with self.hub.db.session() as session:
             for address, run in runs.items():
                 row = session.get(SyncRun, run_ids[address])
@@ -211,11 +213,25 @@ class Engine:
                 box.last_outcome = row.outcome
                 box.last_error = row.error
                 box.failures = box.failures + 1 if run.error else 0
+                failures[address] = box.failures
         for run in runs.values():
             for event, data in run.notices:
                 notify(self.hub, INTERFACE, event, data)
             if run.error is not None:
                 log.warning("calendar sync of %s failed: %s", run.address, run.error.en)
+            self._alert(run, failures.get(run.address, 0))
+
+    def _alert(self, run: MailboxRun, failures: int) -> None:
+        """A mailbox failing FAILING_AFTER runs in a row needs a person: an alert, mailed to
+        those who subscribed, until a run succeeds."""
+        key = f"calendar.mailbox.{run.address}"
+        if run.error is None:
+            clear_alert(self.hub, key)
+        elif failures >= FAILING_AFTER:
+            raise_alert(self.hub, key, interface=INTERFACE, severity="error", message=Tr(
+                f"La boîte {run.address} échoue depuis {failures} synchronisations : ",
+                f"Mailbox {run.address} has failed {failures} synchronisations in a row: ")
+                + run.error)
 
     # -- push ----------------------------------------------------------------------------
     def push(self, runs: dict[str, MailboxRun], finished: set[int]) -> None:
