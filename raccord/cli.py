@@ -232,7 +232,11 @@ def config_import(file: Path) -> None:
     except (OSError, ValueError):
         raise fail(Tr(f"{file} est illisible ou n'est pas un JSON.",
                       f"{file} cannot be read or is not JSON.")) from None
-    passphrase = passphrase_from("RACCORD_EXPORT_PASSPHRASE", "secrets" in document, False)
+    except RecursionError:
+        raise fail(Tr(f"{file} : JSON imbriqué trop profondément pour un export raccord.",
+                      f"{file}: JSON nested too deeply for a raccord export.")) from None
+    passphrase = passphrase_from("RACCORD_EXPORT_PASSPHRASE",
+                                 isinstance(document, dict) and "secrets" in document, False)
     with refusals():
         changed = import_settings(hub, document, cli_actor(), passphrase)
     out.print(Tr(f"Import terminé : {', '.join(changed) or 'rien à changer'}.",

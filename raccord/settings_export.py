@@ -77,41 +77,120 @@ def export_settings(hub: Hub, passphrase: str | None = None) -> dict[str, Any]:
     return document
 
 
+SCALARS = (str, int, float, bool, type(None))
+KIND_NAMES = {dict: Tr("une table", "a table"), list: Tr("une liste", "a list"),
+              str: Tr("un texte", "a text"), bool: Tr("un booléen", "a boolean"),
+              int: Tr("un nombre", "a number"), float: Tr("un nombre", "a number"),
+              type(None): Tr("null", "null")}
+
+
+def _wrong(place: str, expected: Tr, value: Any) -> SettingError:
+    got = KIND_NAMES.get(type(value), Tr("autre chose", "something else"))
+    return SettingError(Tr(f"Fichier d'import, « {place} » : {expected.fr} est attendu·e, le "
+                           f"fichier donne {got.fr}.",
+                           f"Import file, '{place}': {expected.en} is expected, the file "
+                           f"has {got.en}."))
+
+
+def _table(value: Any, place: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _wrong(place, KIND_NAMES[dict], value)
+    return value
+
+
+def _list(value: Any, place: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _wrong(place, KIND_NAMES[list], value)
+    return value
+
+
+def _values(value: Any, place: str) -> dict[str, Any]:
+    """A table of field → value, every value a plain one (text, number, boolean, null)."""
+    table = _table(value, place)
+    for key, item in table.items():
+        if not isinstance(item, SCALARS):
+            raise _wrong(f"{place}.{key}", Tr("une valeur simple (texte, nombre, booléen)",
+                                              "a plain value (text, number, boolean)"), item)
+    return table
+
+
+def _per_interface(value: Any, place: str) -> dict[str, dict[str, Any]]:
+    return {name: dict(_values(values, f"{place}.{name}"))
+            for name, values in _table(value, place).items()}
+
+
+def _per_company(value: Any, place: str) -> dict[str, dict[str, dict[str, Any]]]:
+    return {code: _per_interface(per, f"{place}.{code}")
+            for code, per in _table(value, place).items()}
+
+
+def _companies(value: Any) -> list[dict[str, Any]]:
+    companies = []
+    for index, company in enumerate(_list(value, "companies")):
+        place = f"companies[{index}]"
+        entry = _table(company, place)
+        for key in ("code", "name", "siret"):
+            if not isinstance(entry.get(key), str | None):
+                raise _wrong(f"{place}.{key}", KIND_NAMES[str], entry.get(key))
+        companies.append(entry)
+    return companies
+
+
+def _certificates(value: Any) -> list[str]:
+    pems = _list(value, "certificates")
+    for index, pem in enumerate(pems):
+        if not isinstance(pem, str):
+            raise _wrong(f"certificates[{index}]", KIND_NAMES[str], pem)
+    return pems
+
+
 def import_settings(hub: Hub, document: Any, actor: Actor, passphrase: str | None = None
                     ) -> list[str]:
-    """Check everything first, then apply; a refusal changes nothing. Returns what changed."""
+    """Check everything first, then apply; a refusal changes nothing. Returns what changed.
+    A value of the wrong type (a text where a table is expected…) is refused with its place."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise SettingError(Tr(f"Ce fichier n'est pas un export raccord ({FORMAT}).",
                               f"This file is not a raccord export ({FORMAT})."))
-    settings = dict(document.get("settings") or {})
-    company_settings = dict(document.get("company_settings") or {})
+    settings = _per_interface(document.get("settings"), "settings")
+    company_settings = _per_company(document.get("company_settings"), "company_settings")
+    companies = _companies(document.get("companies"))
+    certificates = _certificates(document.get("certificates"))
     if "secrets" in document:
+        sealed = _table(document["secrets"], "secrets")
+        for key in ("salt", "data"):
+            if not isinstance(sealed.get(key), str):
+                raise _wrong(f"secrets.{key}", KIND_NAMES[str], sealed.get(key))
         if not passphrase:
             raise SettingError(Tr("Cet export contient des secrets chiffrés : donnez la phrase "
                                   "de passe utilisée à l'export.",
                                   "This export holds encrypted secrets: give the passphrase "
                                   "used when exporting."))
         try:
-            salt = bytes.fromhex(document["secrets"]["salt"])
-            opened = json.loads(_fernet(passphrase, salt).decrypt(
-                document["secrets"]["data"].encode()))
+            salt = bytes.fromhex(sealed["salt"])
+            opened = json.loads(_fernet(passphrase, salt).decrypt(sealed["data"].encode()))
         except (InvalidToken, KeyError, ValueError):
             raise SettingError(Tr("Phrase de passe incorrecte (ou secrets altérés).",
                                   "Wrong passphrase (or tampered secrets).")) from None
-        for name, values in opened.get("settings", {}).items():
+        opened = _table(opened, "secrets")
+        for name, values in _per_interface(opened.get("settings"), "secrets.settings").items():
             settings.setdefault(name, {}).update(values)
-        for code, per_interface in opened.get("company_settings", {}).items():
+        hidden = _per_company(opened.get("company_settings"), "secrets.company_settings")
+        for code, per_interface in hidden.items():
             for name, values in per_interface.items():
                 company_settings.setdefault(code, {}).setdefault(name, {}).update(values)
     known_codes = {c.code for c in hub.accounts.companies()}
-    new_companies = [c for c in document.get("companies", []) if c.get("code") not in known_codes]
+    new_companies = [c for c in companies if c.get("code") not in known_codes]
     # Check pass: every company, certificate, interface and field known and valid, every
     # rule holds; nothing is changed before all of it passed.
     for company in new_companies:
         check_company(str(company.get("code") or ""), str(company.get("name") or ""),
                       company.get("siret"))
-    for pem in document.get("certificates", []):
-        parse_certificate(str(pem).encode())
+    for pem in certificates:
+        parse_certificate(pem.encode())
     incoming = frozenset(str(c.get("code")) for c in new_companies)
     for name, values in settings.items():
         hub.settings.check_many(name, values, extra_companies=incoming)
@@ -129,7 +208,7 @@ def import_settings(hub: Hub, document: Any, actor: Actor, passphrase: str | Non
     for company in new_companies:
         hub.accounts.add_company(company["code"], company["name"], company.get("siret"))
         changed.append(f"company {company['code']}")
-    for pem in document.get("certificates", []):
+    for pem in certificates:
         hub.trust.add(pem.encode(), actor.login)
     for name, values in settings.items():
         hub.settings.set_many(name, values, actor)

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from raccord.core.accounts import Account
+from raccord.core.httpsafe import Count
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.jobs import recent_runs
 from raccord.core.models import AuditEntry
@@ -104,7 +105,7 @@ def test_interface(interface: str, request: Request, which: str | None = None,
 
 
 @router.get("/audit")
-def audit(interface: str | None = None, limit: int = 200, hub: Hub = Depends(get_hub),
+def audit(interface: str | None = None, limit: Count = 200, hub: Hub = Depends(get_hub),
           _: Account = Depends(reader)) -> list[dict[str, Any]]:
     with hub.db.session() as session:
         query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(min(limit, 1000))
@@ -157,7 +158,7 @@ def add_company(body: NewCompany, request: Request, hub: Hub = Depends(get_hub),
 
 
 @router.get("/jobs/runs")
-def runs(limit: int = 100, hub: Hub = Depends(get_hub), _: Account = Depends(reader)) -> Any:
+def runs(limit: Count = 100, hub: Hub = Depends(get_hub), _: Account = Depends(reader)) -> Any:
     return [{"id": r.id, "task": r.task, "interface": r.interface,
              "started_at": r.started_at.isoformat(),
              "finished_at": r.finished_at.isoformat() if r.finished_at else None,

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import select
 
@@ -14,9 +15,13 @@ from raccord.core.i18n import Tr
 from raccord.core.identifiers import IdentifierError, parse_identifier
 from raccord.core.models import ApiKey, Company, User
 from raccord.core.roles import Role
-from raccord.core.schema import SettingError
+from raccord.core.schema import SettingError, text_problem
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+PASSWORD_MIN_CHARS = 8
+# scrypt reads the whole password: a megabyte-long one costs the server, never the attacker.
+PASSWORD_MAX_CHARS = 1024
+LOGIN_MAX_CHARS = 120
 
 
 def hash_password(password: str) -> str:
@@ -25,10 +30,59 @@ def hash_password(password: str) -> str:
     return f"scrypt${salt.hex()}${digest.hex()}"
 
 
+def password_problem(password: str, login: str = "") -> Tr | None:
+    """The password policy, for every way a password is set (CLI, first start, console):
+    why `password` cannot be the password of `login`, or None."""
+    if len(password.strip()) < PASSWORD_MIN_CHARS:
+        return Tr(f"Mot de passe trop court : {PASSWORD_MIN_CHARS} caractères au moins "
+                  "(hors espaces autour).",
+                  f"Password too short: at least {PASSWORD_MIN_CHARS} characters (not "
+                  "counting surrounding spaces).")
+    if len(password) > PASSWORD_MAX_CHARS:
+        return Tr(f"Mot de passe trop long : {PASSWORD_MAX_CHARS} caractères au plus.",
+                  f"Password too long: at most {PASSWORD_MAX_CHARS} characters.")
+    if "\x00" in password:
+        return Tr("Le mot de passe contient un caractère nul : retapez-le.",
+                  "The password holds a NUL character: type it again.")
+    if login and password.strip().casefold() == login.strip().casefold():
+        return Tr("Le mot de passe ne peut pas être l'identifiant.",
+                  "The password cannot be the login.")
+    if len(set(password)) < 3:
+        return Tr("Mot de passe trop simple : au moins trois caractères différents.",
+                  "Password too simple: at least three different characters.")
+    return None
+
+
+def check_new_password(password: str, login: str = "") -> None:
+    problem = password_problem(password, login)
+    if problem is not None:
+        raise SettingError(problem)
+
+
+def check_login(login: str) -> str:
+    """A login as stored, or the refusal: no spaces nor control characters, 120 at most."""
+    login = login.strip()
+    if (not login or len(login) > LOGIN_MAX_CHARS or any(c.isspace() for c in login)
+            or text_problem(login, LOGIN_MAX_CHARS) is not None):
+        raise SettingError(Tr("Identifiant invalide : sans espace ni caractère de contrôle, "
+                              "120 caractères au plus.",
+                              "Invalid login: no spaces nor control characters, at most 120 "
+                              "characters."))
+    return login
+
+
+@cache
+def _unknown_user_hash() -> str:
+    """Checked when the login is unknown, so that it takes as long as a known one."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
 def check_password(password: str, stored: str) -> bool:
     try:
         _, salt, digest = stored.split("$")
     except ValueError:
+        return False
+    if len(password) > PASSWORD_MAX_CHARS:
         return False
     candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), **SCRYPT)
     return hmac.compare_digest(candidate.hex(), digest)
@@ -46,10 +100,7 @@ class Accounts:
         self.db = db
 
     def add_user(self, login: str, password: str, role: str, technical: bool = False) -> Account:
-        login = login.strip()
-        if not login or len(login) > 120 or any(c.isspace() for c in login):
-            raise SettingError(Tr("Identifiant invalide : sans espace, 120 caractères au plus.",
-                                  "Invalid login: no spaces, at most 120 characters."))
+        login = check_login(login)
         try:
             role_value = Role(role)
         except ValueError:
@@ -57,9 +108,7 @@ class Accounts:
                 f"Rôle inconnu « {role} » : operator, administrator, reader ou employee.",
                 f"Unknown role '{role}': operator, administrator, reader or employee.")) \
                 from None
-        if len(password) < 8:
-            raise SettingError(Tr("Mot de passe trop court : 8 caractères au moins.",
-                                  "Password too short: at least 8 characters."))
+        check_new_password(password, login)
         with self.db.session() as session:
             if session.scalar(select(User).where(User.login == login)) is not None:
                 raise SettingError(Tr(f"L'utilisateur « {login} » existe déjà.",
@@ -69,19 +118,49 @@ class Accounts:
         return Account(login, role_value, technical)
 
     def set_password(self, login: str, password: str) -> None:
+        """A new password (the policy checked); every open session of the account ends."""
+        check_new_password(password, login)
         with self.db.session() as session:
             user = session.scalar(select(User).where(User.login == login))
             if user is None:
                 raise SettingError(Tr(f"Utilisateur inconnu « {login} ».",
                                       f"Unknown user '{login}'."))
             user.password_hash = hash_password(password)
+            user.session_version = (user.session_version or 0) + 1
 
     def authenticate(self, login: str, password: str) -> Account | None:
         with self.db.session() as session:
             user = session.scalar(select(User).where(User.login == login))
-            if user is None or not check_password(password, user.password_hash):
+            if user is None:
+                check_password(password, _unknown_user_hash())  # the same time as a known login
+                return None
+            if not check_password(password, user.password_hash):
                 return None
             return Account(user.login, Role(user.role), user.technical)
+
+    # -- console sessions ------------------------------------------------------------------
+    def session_version(self, login: str) -> int | None:
+        """The number a new console session of `login` carries (None: no such user)."""
+        with self.db.session() as session:
+            version = session.scalar(select(User.session_version).where(User.login == login))
+            return None if version is None else int(version)
+
+    def session_account(self, login: str, version: object) -> Account | None:
+        """The account a console session opens, if that session has not been ended."""
+        with self.db.session() as session:
+            user = session.scalar(select(User).where(User.login == login))
+            if user is None or not isinstance(version, int) or isinstance(version, bool):
+                return None
+            if version != (user.session_version or 0):
+                return None
+            return Account(user.login, Role(user.role), user.technical)
+
+    def end_sessions(self, login: str) -> None:
+        """End every console session of `login` (logout: a copied cookie stops working)."""
+        with self.db.session() as session:
+            user = session.scalar(select(User).where(User.login == login))
+            if user is not None:
+                user.session_version = (user.session_version or 0) + 1
 
     def get(self, login: str) -> Account | None:
         with self.db.session() as session:
@@ -134,12 +213,18 @@ class Accounts:
 def check_company(code: str, name: str, siret: str | None) -> tuple[str, str, str | None]:
     """A company's code, name and SIRET as stored, or the refusal (imports check first)."""
     code = code.strip()
-    if not code or len(code) > 40 or any(c.isspace() for c in code):
-        raise SettingError(Tr("Code société invalide : sans espace, 40 caractères au plus.",
-                              "Invalid company code: no spaces, at most 40 characters."))
+    if (not code or len(code) > 40 or any(c.isspace() for c in code)
+            or text_problem(code, 40) is not None):
+        raise SettingError(Tr("Code société invalide : sans espace ni caractère de contrôle, "
+                              "40 caractères au plus.",
+                              "Invalid company code: no spaces nor control characters, at most "
+                              "40 characters."))
     if not name.strip():
         raise SettingError(Tr("Le nom de la société est obligatoire.",
                               "The company name is required."))
+    problem = text_problem(name.strip(), 200)
+    if problem is not None:
+        raise SettingError(Tr("Nom de la société :", "Company name:") + problem)
     clean_siret = None
     if siret:
         try:

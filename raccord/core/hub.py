@@ -24,6 +24,7 @@ from raccord.core.redaction import Redactor, install_log_redaction
 from raccord.core.schema import InterfaceSchema
 from raccord.core.secrets import FERNET_PREFIX, SecretBox, load_secret_box
 from raccord.core.settings_store import Actor, SettingsStore
+from raccord.core.signin import SignIn
 from raccord.core.trust import TrustStore
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class Hub:
         self.accounts = Accounts(self.db)
         self.trust = TrustStore(self.db)
         self.limiter = RateLimiter(self.env.redis_url or "memory://")
+        self.sign_in = SignIn(self.accounts, self.limiter)
         self._jobs: JobQueue | None = None
 
     def _open_secrets(self) -> tuple[SecretBox, bool]:

@@ -20,6 +20,7 @@ from huey import RedisHuey, SqliteHuey
 from huey.api import Huey
 from sqlalchemy import select, update
 
+from raccord.core.files import private_file
 from raccord.core.i18n import Tr
 from raccord.core.models import JobRun, ScheduleState, aware, utcnow
 
@@ -78,6 +79,7 @@ class JobQueue:
         if env.redis_url:
             self.huey = RedisHuey("raccord", url=env.redis_url, utc=True)
         else:
+            private_file(env.job_store)
             self.huey = SqliteHuey("raccord", filename=str(env.job_store), utc=True)
         self._task = self.huey.task(name="raccord.run")(self._execute)
 

@@ -33,7 +33,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from raccord.core.i18n import Tr
 
-__all__ = ["Ceiling", "QuotaExhausted", "RateLimiter", "parse", "per"]
+__all__ = ["Attempts", "Ceiling", "QuotaExhausted", "RateLimiter", "parse", "per"]
 
 # Paced slots are this much further apart than rate alone requires: calls that reach the
 # service up to 4 % of the window out of step (40 ms in a second) still fit in its count.
@@ -343,3 +343,34 @@ class RateLimiter:
             midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0,
                                                          microsecond=0)
             raise QuotaExhausted(ceiling.name, midnight.timestamp())
+
+
+@dataclass(frozen=True)
+class Attempts:
+    """Failed attempts (a wrong password, a wrong API key) counted per key over a sliding
+    window, in the limiter's storage (every process shares them with Redis): once `amount`
+    failed within `seconds`, the next attempt waits until the oldest leaves the window."""
+
+    limiter: RateLimiter
+    name: str
+    amount: int
+    seconds: int
+
+    @property
+    def _item(self) -> RateLimitItem:
+        return RateLimitItemPerSecond(self.amount, self.seconds)
+
+    def wait(self, key: str) -> float:
+        """Seconds before `key` may try again (0.0: now)."""
+        strategy = self.limiter.strategy
+        if strategy.test(self._item, "raccord-attempts", self.name, key):
+            return 0.0
+        stats = strategy.get_window_stats(self._item, "raccord-attempts", self.name, key)
+        return max(stats.reset_time - time.time(), 1.0)
+
+    def failed(self, key: str) -> None:
+        self.limiter.strategy.hit(self._item, "raccord-attempts", self.name, key)
+
+    def forget(self, key: str) -> None:
+        """A success: the key's failures no longer count."""
+        self.limiter.strategy.clear(self._item, "raccord-attempts", self.name, key)

@@ -7,6 +7,9 @@ interface, so that a field saved on its own, an import, or an API call are check
 
 from __future__ import annotations
 
+import ipaddress
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +45,12 @@ class SettingError(Exception):
 
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# Every whole-number setting stays within a 32-bit signed integer, whatever its own bounds.
+INT_LIMIT = 2**31 - 1
+INTEGER = re.compile(r"[+-]?[0-9]+")
+TEXT_MAX_CHARS = 2000
+URL_MAX_CHARS = 2000
+SECRET_MAX_CHARS = 64 * 1024
 TRUE_WORDS = {"true", "1", "yes", "on", "oui", "vrai"}
 FALSE_WORDS = {"false", "0", "no", "off", "non", "faux", ""}
 
@@ -93,32 +102,27 @@ class Field:
             if text in FALSE_WORDS:
                 return False
             raise self._refuse(Tr("« {v} » n'est pas oui/non : tapez true ou false.",
-                                  "'{v}' is not yes/no: type true or false.").format(v=raw))
+                                  "'{v}' is not yes/no: type true or false.").format(v=shown(raw)))
         if kind is Kind.INT:
-            if isinstance(raw, bool):
-                raise self._refuse(Tr("un nombre entier est attendu.",
-                                      "a whole number is expected."))
-            try:
-                number = int(str(raw).strip())
-            except ValueError:
-                raise self._refuse(Tr("« {v} » n'est pas un nombre entier.",
-                                      "'{v}' is not a whole number.").format(v=raw)) from None
-            if self.minimum is not None and number < self.minimum:
-                raise self._refuse(Tr("la valeur minimale est {m}.",
-                                      "the smallest allowed value is {m}.").format(m=self.minimum))
-            if self.maximum is not None and number > self.maximum:
-                raise self._refuse(Tr("la valeur maximale est {m}.",
-                                      "the largest allowed value is {m}.").format(m=self.maximum))
-            return number
+            return self._parse_int(raw)
         if not isinstance(raw, str):
             raise self._refuse(Tr("un texte est attendu.", "a text value is expected."))
-        text = raw.strip()
         if kind is Kind.SECRET:
+            problem = text_problem(raw, SECRET_MAX_CHARS, multiline=True)
+            if problem is not None:
+                raise self._refuse(problem)
             return raw  # secrets are kept exactly as typed
+        problem = text_problem(raw, URL_MAX_CHARS if kind is Kind.URL else TEXT_MAX_CHARS)
+        if problem is not None:
+            raise self._refuse(problem)
+        text = raw.strip()
         if text == "":
             return ""
         if kind is Kind.URL:
-            return self._parse_url(text)
+            problem = url_problem(text)
+            if problem is not None:
+                raise self._refuse(problem)
+            return text.rstrip("/")
         if kind is Kind.EMAIL:
             try:
                 return validate_email(text, check_deliverability=False).normalized
@@ -138,22 +142,40 @@ class Field:
             try:
                 return date.fromisoformat(text).isoformat()
             except ValueError:
-                raise self._refuse(Tr("« {v} » n'est pas une date AAAA-MM-JJ.",
-                                      "'{v}' is not a YYYY-MM-DD date.").format(v=text)) from None
+                why = Tr("« {v} » n'est pas une date AAAA-MM-JJ.",
+                         "'{v}' is not a YYYY-MM-DD date.").format(v=shown(text))
+                raise self._refuse(why) from None
         return text
 
-    def _parse_url(self, text: str) -> str:
-        parts = urlsplit(text)
-        host = parts.hostname or ""
-        if parts.scheme == "https" and host:
-            return text.rstrip("/")
-        if parts.scheme == "http" and host in LOOPBACK_HOSTS:
-            return text.rstrip("/")
-        raise self._refuse(Tr(
-            "« {v} » n'est pas une adresse https:// (http n'est admis que vers 127.0.0.1 ou "
-            "localhost, pour les essais).",
-            "'{v}' is not an https:// address (http is accepted only towards 127.0.0.1 or "
-            "localhost, for tests).").format(v=text))
+    def _parse_int(self, raw: Any) -> int:
+        if isinstance(raw, bool):
+            raise self._refuse(Tr("un nombre entier est attendu.", "a whole number is expected."))
+        if isinstance(raw, float) and raw.is_integer():
+            number = int(raw)
+        elif isinstance(raw, int):
+            number = raw
+        else:
+            text = str(raw).strip()
+            if len(text) > 20 or not INTEGER.fullmatch(text):
+                raise self._refuse(Tr("« {v} » n'est pas un nombre entier.",
+                                      "'{v}' is not a whole number.").format(v=shown(raw)))
+            number = int(text)
+        low, high = self.bounds
+        if number < low:
+            raise self._refuse(Tr("la valeur minimale est {m}.",
+                                  "the smallest allowed value is {m}.").format(m=low))
+        if number > high:
+            raise self._refuse(Tr("la valeur maximale est {m}.",
+                                  "the largest allowed value is {m}.").format(m=high))
+        return number
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """The values a whole-number field accepts: its own bounds, always within what every
+        consumer can hold (a 32-bit integer: timers, database columns, C APIs)."""
+        low = -INT_LIMIT if self.minimum is None else max(self.minimum, -INT_LIMIT)
+        high = INT_LIMIT if self.maximum is None else min(self.maximum, INT_LIMIT)
+        return low, high
 
     def _refuse(self, why: Tr) -> SettingError:
         return SettingError(Tr(f"{self.label.fr} :", f"{self.label.en}:") + why, self.key)
@@ -235,3 +257,92 @@ def requires_when(condition_keys: tuple[str, ...], required: tuple[str, ...],
                   f"{names_en}: required while '{on_en}' is on.")
 
     return check
+
+
+# -- the rules every text and address follows ---------------------------------------------
+# Bidirectional overrides and isolates: they make a value read differently from what it is.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A refused value as a message may repeat it: short, control characters made visible."""
+    text = str(value)
+    cut = text[:limit] + ("…" if len(text) > limit else "")
+    return "".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in cut)
+
+
+def text_problem(text: str, max_chars: int = TEXT_MAX_CHARS, multiline: bool = False
+                 ) -> Tr | None:
+    """Why a text value cannot be kept (too long, a control character), or None.
+
+    Control characters (NUL, ESC, CR, LF…) and bidirectional overrides are refused: they
+    break logs, terminals, exports and make a value read differently from what it is. A
+    multi-line value (a key file) may hold line breaks and tabs, nothing else."""
+    if len(text) > max_chars:
+        return Tr(f"{max_chars} caractères au plus (reçu {len(text)}).",
+                  f"at most {max_chars} characters (got {len(text)}).")
+    allowed = "\n\r\t" if multiline else ""
+    for char in text:
+        if char in allowed:
+            continue
+        if char in BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            return Tr(f"caractère de contrôle U+{ord(char):04X} refusé : retapez la valeur "
+                      "sans le coller depuis un document.",
+                      f"control character U+{ord(char):04X} refused: type the value again "
+                      "instead of pasting it from a document.")
+    return None
+
+
+def url_problem(text: str) -> Tr | None:
+    """Why `text` is not a service address raccord may call, or None.
+
+    https:// to a well-formed host name or IP address, an optional port 1-65535; http only
+    towards the loopback (tests); never a user name or password inside the address (they
+    would be shown wherever the address is: put them in the interface's secret fields)."""
+    https_only = Tr(
+        f"« {shown(text)} » n'est pas une adresse https:// (http n'est admis que vers "
+        "127.0.0.1 ou localhost, pour les essais).",
+        f"'{shown(text)}' is not an https:// address (http is accepted only towards "
+        "127.0.0.1 or localhost, for tests).")
+    if any(c.isspace() for c in text):
+        return Tr(f"« {shown(text)} » contient une espace : une adresse n'en a pas.",
+                  f"'{shown(text)}' holds a space: an address has none.")
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return Tr(f"« {shown(text)} » n'est pas une adresse bien formée (hôte ou port "
+                  "invalide).",
+                  f"'{shown(text)}' is not a well-formed address (invalid host or port).")
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return Tr("un identifiant ou un mot de passe ne se met pas dans l'adresse : "
+                  "saisissez-les dans les champs secrets de l'interface.",
+                  "a user name or password does not go inside the address: type them in "
+                  "the interface's secret fields.")
+    if port == 0:
+        return Tr("le port doit être compris entre 1 et 65535.",
+                  "the port must be between 1 and 65535.")
+    if parts.scheme not in ("https", "http") or not host_is_valid(host):
+        return https_only
+    if parts.scheme == "http" and host not in LOOPBACK_HOSTS:
+        return https_only
+    return None
+
+
+def host_is_valid(host: str) -> bool:
+    """A DNS name (internationalised names in their IDNA form) or an IP address."""
+    if not host:
+        return False
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return False
+    labels = ascii_host.removesuffix(".").split(".")
+    return len(ascii_host) <= 253 and all(HOST_LABEL.fullmatch(label) for label in labels)

@@ -15,7 +15,7 @@ from raccord.core.i18n import Tr
 from raccord.core.models import AuditEntry, Company, Setting, utcnow
 from raccord.core.redaction import Redactor
 from raccord.core.roles import Role, may_edit, refusal
-from raccord.core.schema import Field, InterfaceSchema, RuleContext, SettingError
+from raccord.core.schema import Field, InterfaceSchema, Kind, RuleContext, SettingError
 from raccord.core.secrets import SecretBox
 
 SET_MARK = "•••••• (défini / set)"
@@ -173,7 +173,13 @@ class SettingsStore:
             if stored in ("", '""'):
                 return ""
             return self.box.decrypt(stored)
-        return json.loads(stored)
+        value = json.loads(stored)
+        if f.kind is Kind.INT and isinstance(value, int):
+            # A value saved before the bounds existed must not stop what reads it.
+            low, high = f.bounds
+            if not low <= value <= high:
+                return _default(f)
+        return value
 
     # -- helpers -------------------------------------------------------------------------
     def company_codes(self) -> frozenset[str]:

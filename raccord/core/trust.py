@@ -9,7 +9,7 @@ from __future__ import annotations
 import ssl
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import certifi
 from cryptography import x509
@@ -61,6 +61,21 @@ def parse_certificate(data: bytes) -> CertificateInfo:
             "certificat racine de l'autorité (par exemple certigna.der), pas celui du serveur.",
             "This certificate is not a certificate authority's: import the authority's root "
             "certificate (e.g. certigna.der), not the server's."))
+    now = datetime.now(UTC)
+    if cert.not_valid_after_utc < now:
+        day = f"{cert.not_valid_after_utc:%Y-%m-%d}"
+        raise CertificateError(Tr(
+            f"Ce certificat d'autorité a expiré le {day} : aucun serveur ne peut plus "
+            "s'en prévaloir. Demandez au fournisseur du service son certificat racine actuel.",
+            f"This authority's certificate expired on {day}: no server can rely on it any "
+            "more. Ask the service's provider for its current root certificate."))
+    if cert.not_valid_before_utc > now:
+        day = f"{cert.not_valid_before_utc:%Y-%m-%d}"
+        raise CertificateError(Tr(
+            f"Ce certificat d'autorité n'est valable qu'à partir du {day} : vérifiez la date "
+            "de cette machine, ou importez-le ce jour-là.",
+            f"This authority's certificate is valid only from {day}: check this machine's "
+            "date, or import it on that day."))
     pem = cert.public_bytes(serialization.Encoding.PEM).decode()
     return CertificateInfo(
         fingerprint=cert.fingerprint(hashes.SHA256()).hex(),

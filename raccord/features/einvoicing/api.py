@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from raccord.core.accounts import Account
+from raccord.core.httpsafe import Count, RowId, content_disposition
 from raccord.core.hub import Hub
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.roles import Role
@@ -30,7 +31,7 @@ router = APIRouter(prefix="/einvoicing", tags=["einvoicing"])
 router.include_router(validate_api.router)  # POST /einvoicing/validate
 reader = require_role(Role.READER)
 sender = require_role(Role.ADMINISTRATOR)
-MAX_UPLOAD = 10 * 1024 * 1024
+MAX_UPLOAD = intake.MAX_FILE_BYTES
 MEDIA = {"facturx": "application/pdf", "ubl": "application/xml", "cii": "application/xml"}
 
 
@@ -66,8 +67,7 @@ async def send_file(file: UploadFile, company: str, request: Request,
     """Hand over a ready e-invoice (Factur-X PDF, UBL 2.1 or CII XML) as multipart `file`."""
     content = await file.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
-        return _refused(request, Tr("Fichier de plus de 10 Mo : le portail le refuserait.",
-                                    "File over 10 MB: the portal would refuse it."), 413)
+        return _refused(request, intake.TOO_LARGE, 413)
     try:
         receipt = intake.receive(hub, company, account.login, content=content,
                                  file_name=file.filename or "")
@@ -79,7 +79,7 @@ async def send_file(file: UploadFile, company: str, request: Request,
 @router.get("/invoices")
 def list_invoices(request: Request, company: str | None = None, state: str | None = None,
                   since: datetime | None = None, until: datetime | None = None,
-                  limit: int = 100, hub: Hub = Depends(get_hub),
+                  limit: Count = 100, hub: Hub = Depends(get_hub),
                   _: Account = Depends(reader)) -> list[dict[str, Any]]:
     rows = views.listing(hub, company=company, state=state, since=since, until=until,
                          limit=max(1, min(limit, 1000)))
@@ -87,7 +87,7 @@ def list_invoices(request: Request, company: str | None = None, state: str | Non
 
 
 @router.get("/invoices/{invoice_id}")
-def get_invoice(invoice_id: int, request: Request, hub: Hub = Depends(get_hub),
+def get_invoice(invoice_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                 _: Account = Depends(reader)) -> Any:
     invoice = store.get(hub, invoice_id)
     if invoice is None:
@@ -97,19 +97,18 @@ def get_invoice(invoice_id: int, request: Request, hub: Hub = Depends(get_hub),
 
 
 @router.get("/invoices/{invoice_id}/file")
-def get_file(invoice_id: int, request: Request, hub: Hub = Depends(get_hub),
+def get_file(invoice_id: RowId, request: Request, hub: Hub = Depends(get_hub),
              _: Account = Depends(reader)) -> Any:
     invoice = store.get(hub, invoice_id)
     if invoice is None:
         return _refused(request, Tr(f"Facture {invoice_id} inconnue.",
                                     f"Unknown invoice {invoice_id}."), 404)
     return Response(invoice.content, media_type=MEDIA.get(invoice.format, "application/xml"),
-                    headers={"Content-Disposition":
-                             f'attachment; filename="{invoice.file_name}"'})
+                    headers={"Content-Disposition": content_disposition(invoice.file_name)})
 
 
 @router.post("/invoices/{invoice_id}/cancel")
-def cancel_invoice(invoice_id: int, request: Request, hub: Hub = Depends(get_hub),
+def cancel_invoice(invoice_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                    account: Account = Depends(sender)) -> Any:
     try:
         invoice = intake.cancel(hub, invoice_id, account.login)
@@ -119,7 +118,7 @@ def cancel_invoice(invoice_id: int, request: Request, hub: Hub = Depends(get_hub
 
 
 @router.post("/invoices/{invoice_id}/resend", status_code=202)
-def resend_invoice(invoice_id: int, request: Request, hub: Hub = Depends(get_hub),
+def resend_invoice(invoice_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                    account: Account = Depends(sender)) -> Any:
     try:
         return _receipt(intake.resend(hub, invoice_id, account.login))

@@ -37,6 +37,8 @@ def _console(stderr: bool = False) -> Console:
 
 def _read(path: Path) -> tuple[InvoiceData | None, bytes | None]:
     try:
+        if path.stat().st_size > intake.MAX_FILE_BYTES:
+            raise fail(Tr(f"{path} : ", f"{path}: ") + intake.TOO_LARGE)
         content = path.read_bytes()
     except OSError as error:
         raise fail(Tr(f"{path} : fichier illisible ({error.strerror}).",

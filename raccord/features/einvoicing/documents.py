@@ -14,6 +14,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from raccord.core.i18n import Tr
+from raccord.core.safexml import HostileXml, parse_xml
 from raccord.features.einvoicing import cii, cii_read, pdf, pdfa, ubl, ubl_read
 from raccord.features.einvoicing.invoice import InvoiceData
 from raccord.interfaces.chorus.xsd import CII_NS, UBL_CREDIT_NOTE_NS, UBL_INVOICE_NS
@@ -76,8 +77,13 @@ def produce(data: InvoiceData, fmt: Format = Format.FACTURX) -> Document:
 
 def xml_root(xml: bytes) -> etree._Element:
     try:
-        return etree.fromstring(without_bom(xml), parser=etree.XMLParser(resolve_entities=False,
-                                                            no_network=True))
+        return parse_xml(without_bom(xml))
+    except HostileXml:
+        raise UnreadableFile(Tr(
+            "XML refusé : il déclare un type de document (DOCTYPE, entités) ; une facture UBL "
+            "ou CII n'en a pas.",
+            "XML refused: it declares a document type (DOCTYPE, entities); a UBL or CII "
+            "invoice has none.")) from None
     except etree.XMLSyntaxError as error:
         raise UnreadableFile(Tr(f"XML illisible : {error}.",
                                 f"Unreadable XML: {error}.")) from None

@@ -26,6 +26,12 @@ if TYPE_CHECKING:
     from raccord.core.hub import Hub
 
 
+# The portal refuses deposits over 10 MB: a bigger file is refused here, whatever the door.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+TOO_LARGE = Tr("Fichier de plus de 10 Mo : le portail le refuserait.",
+               "File over 10 MB: the portal would refuse it.")
+
+
 class IntakeRefused(Exception):
     def __init__(self, message: Tr, status: int = 422) -> None:
         super().__init__(message.en)
@@ -55,6 +61,8 @@ def receive(hub: Hub, company: str, actor: str, *, data: InvoiceData | None = No
     if known is None:
         raise IntakeRefused(Tr(f"Société « {company} » inconnue : créez-la d'abord.",
                                f"Unknown company '{company}': create it first."), 404)
+    if content is not None and len(content) > MAX_FILE_BYTES:
+        raise IntakeRefused(TOO_LARGE, 413)
     try:
         if data is not None:
             data = with_company_mentions(hub, company, data)

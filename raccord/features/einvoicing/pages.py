@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from raccord.core.accounts import Account
+from raccord.core.httpsafe import RowId
 from raccord.core.i18n import Tr
 from raccord.features.einvoicing import intake, store, validate_page, views
 from raccord.features.einvoicing.invoice import InvoiceData
@@ -89,7 +90,7 @@ def listing(request: Request, company: str = "", state: str = "", since: str = "
                   refresh=any(r["state"] in IN_PROGRESS for r in rows))
 
 
-def _detail_page(request: Request, invoice_id: int, status_code: int = 200,
+def _detail_page(request: Request, invoice_id: RowId, status_code: int = 200,
                  **context: Any) -> Response:
     hub = hub_of(request)
     invoice = store.get(hub, invoice_id)
@@ -104,12 +105,12 @@ def _detail_page(request: Request, invoice_id: int, status_code: int = 200,
 
 
 @router.get("/transmissions/{invoice_id}")
-def detail(invoice_id: int, request: Request, account: Account = Depends(signed_in)
+def detail(invoice_id: RowId, request: Request, account: Account = Depends(signed_in)
            ) -> Response:
     return _detail_page(request, invoice_id)
 
 
-def _act(request: Request, invoice_id: int, account: Account,
+def _act(request: Request, invoice_id: RowId, account: Account,
          action: Callable[[Hub, int, str], object], done: Tr) -> Response:
     """Cancel or re-send, then show the invoice with the outcome."""
     try:
@@ -120,20 +121,20 @@ def _act(request: Request, invoice_id: int, account: Account,
 
 
 @router.post("/transmissions/{invoice_id}/cancel", dependencies=[Depends(check_csrf)])
-def cancel(invoice_id: int, request: Request, account: Account = Depends(may_change)
+def cancel(invoice_id: RowId, request: Request, account: Account = Depends(may_change)
            ) -> Response:
     return _act(request, invoice_id, account, intake.cancel, Tr("Annulée.", "Cancelled."))
 
 
 @router.post("/transmissions/{invoice_id}/resend", dependencies=[Depends(check_csrf)])
-def resend(invoice_id: int, request: Request, account: Account = Depends(may_change)
+def resend(invoice_id: RowId, request: Request, account: Account = Depends(may_change)
            ) -> Response:
     return _act(request, invoice_id, account, intake.resend,
                 Tr("Remise en file d'attente.", "Queued again."))
 
 
 @router.post("/transmissions/{invoice_id}/correct", dependencies=[Depends(check_csrf)])
-async def correct(invoice_id: int, request: Request, file: UploadFile = File(...),
+async def correct(invoice_id: RowId, request: Request, file: UploadFile = File(...),
                   account: Account = Depends(may_change)) -> Response:
     hub = hub_of(request)
     invoice = store.get(hub, invoice_id)

@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile as FormFile
 
 from raccord.core.accounts import Account
 from raccord.core.diagnosis import Problem, ServiceError
+from raccord.core.httpsafe import RowId, content_disposition
 from raccord.core.hub import Hub
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.identifiers import IdentifierError
@@ -103,13 +104,13 @@ async def create_enrichment(request: Request, fresh: bool = False,
                         status_code=202)
 
 
-def _unknown_enrichment(request: Request, enrichment_id: int) -> JSONResponse:
+def _unknown_enrichment(request: Request, enrichment_id: RowId) -> JSONResponse:
     return refused(request, Tr(f"Enrichissement {enrichment_id} inconnu.",
                                f"Unknown enrichment {enrichment_id}."), 404, "unknown")
 
 
 @router.get("/enrichments/{enrichment_id}")
-def enrichment_status(enrichment_id: int, request: Request, hub: Hub = Depends(get_hub),
+def enrichment_status(enrichment_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                       _: Account = Depends(reader)) -> Any:
     found = enrichments.get(hub, enrichment_id)
     if found is None:
@@ -118,7 +119,7 @@ def enrichment_status(enrichment_id: int, request: Request, hub: Hub = Depends(g
 
 
 @router.get("/enrichments/{enrichment_id}/result")
-def enrichment_result(enrichment_id: int, request: Request, hub: Hub = Depends(get_hub),
+def enrichment_result(enrichment_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                       _: Account = Depends(reader)) -> Any:
     found = enrichments.get(hub, enrichment_id)
     if found is None:
@@ -131,7 +132,7 @@ def enrichment_result(enrichment_id: int, request: Request, hub: Hub = Depends(g
             f"Enrichment under way ({status.done}/{status.total}): try again in "
             f"{max(1, round(status.eta_s))} s."), 409, "running")
     return Response(output, media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="sirene-{enrichment_id}.csv"'})
+        "Content-Disposition": content_disposition(f"sirene-{enrichment_id}.csv")})
 
 
 @router.get("/status")

@@ -29,7 +29,13 @@ from rich.table import Table
 from raccord.core.diagnosis import ServiceError
 from raccord.core.i18n import Tr
 from raccord.core.identifiers import IdentifierError
-from raccord.features.sirene.enrich import EnrichProgress, EnrichStopped, enrich, survey
+from raccord.features.sirene.enrich import (
+    EnrichProgress,
+    EnrichStopped,
+    UnreadableCsv,
+    enrich,
+    survey,
+)
 from raccord.features.sirene.enrichments import file_encoding
 from raccord.features.sirene.importer import Progress as ImportProgress
 from raccord.features.sirene.importer import import_stock
@@ -128,6 +134,8 @@ def enrich_command(source: Annotated[Path, typer.Argument(metavar="IN.csv")],
         encoding = file_encoding(source)
         with source.open(encoding=encoding, newline="") as handle:
             lines, calls = survey(hub, handle, fresh)
+    except UnreadableCsv as error:
+        raise fail(Tr(f"{source} : ", f"{source}: ") + error.message) from None
     except OSError as error:
         raise fail(Tr(f"{source} : fichier illisible ({error}).",
                       f"{source}: cannot read the file ({error}).")) from None

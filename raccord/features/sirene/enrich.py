@@ -10,6 +10,7 @@ since every following line would fail the same way."""
 from __future__ import annotations
 
 import csv
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -69,6 +70,47 @@ class EnrichStopped(Exception):
         self.progress = progress
 
 
+# A CSV line of numbers and a few columns is far shorter; a longer one is not such a file.
+MAX_LINE_CHARS = 100_000
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class UnreadableCsv(Exception):
+    """The input is not a text CSV (binary content, a line too long, broken quoting)."""
+
+    def __init__(self, message: Tr) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+
+def _checked_lines(source: TextIO, first_number: int = 1) -> Iterator[str]:
+    for number, line in enumerate(source, first_number):
+        _check_line(line, number)
+        yield line
+
+
+def _check_line(line: str, number: int) -> None:
+    if len(line) > MAX_LINE_CHARS:
+        raise UnreadableCsv(Tr(
+            f"Ligne {number} de plus de {MAX_LINE_CHARS} caractères : ce n'est pas un CSV de "
+            "numéros SIRET/SIREN.",
+            f"Line {number} is over {MAX_LINE_CHARS} characters: this is not a CSV of "
+            "SIRET/SIREN numbers."))
+    if CONTROL.search(line):
+        raise UnreadableCsv(Tr(
+            f"Ligne {number} : contenu binaire (caractère de contrôle) : envoyez un fichier "
+            "CSV texte.",
+            f"Line {number}: binary content (a control character): send a text CSV file."))
+
+
+def _rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise UnreadableCsv(Tr(f"CSV illisible : {error}.", f"Unreadable CSV: {error}.")
+                            ) from None
+
+
 @dataclass(frozen=True)
 class Layout:
     delimiter: str
@@ -95,11 +137,12 @@ def _layout(first_row: list[str], delimiter: str) -> Layout:
 
 def read_layout(source: TextIO) -> tuple[Layout, Iterator[list[str]]]:
     """The file's layout and its data rows (the header consumed)."""
-    first_line = source.readline()
+    first_line = source.readline(MAX_LINE_CHARS + 1)
+    _check_line(first_line, 1)
     delimiter = _delimiter(first_line)
-    first = next(csv.reader([first_line], delimiter=delimiter), [])
+    first = next(_rows(csv.reader([first_line], delimiter=delimiter)), [])
     layout = _layout(first, delimiter)
-    rows = csv.reader(source, delimiter=delimiter)
+    rows = _rows(csv.reader(_checked_lines(source, 2), delimiter=delimiter))
     if layout.header is None:
         return layout, _chain([first], rows)
     return layout, rows
@@ -126,6 +169,18 @@ def _cells(filled: Filled, lang: str) -> list[str]:
             " ".join(n(lang) for n in filled.notes), filled.source]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?[0-9]+([.,][0-9]+)?")
+
+
+def inert(cell: str) -> str:
+    """A cell a spreadsheet will not run: one starting like a formula (= + - @) gets a
+    leading apostrophe (OWASP's advice for CSV injection); plain numbers stay as they are."""
+    if cell.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
 def _failed(status: str, reason: str) -> list[str]:
     return [status, reason] + [""] * (len(FIELDS) - 2)
 
@@ -145,7 +200,7 @@ def enrich(hub: Hub, source: TextIO, target: TextIO, *, total: int | None = None
             if not any(cell.strip() for cell in row):
                 continue
             if not header_written:
-                writer.writerow(_out_names(layout.header, len(row)))
+                writer.writerow([inert(c) for c in _out_names(layout.header, len(row))])
                 header_written = True
             raw = row[layout.column] if layout.column < len(row) else ""
             costly = state.api_calls_left > 0 and lookups.needs_api(raw, fresh)
@@ -163,7 +218,7 @@ def enrich(hub: Hub, source: TextIO, target: TextIO, *, total: int | None = None
                 if failures >= MAX_FAILURES_IN_A_ROW:
                     raise EnrichStopped(error.diagnosis, state) from None
                 cells = _failed(ERROR, error.diagnosis.message(lang))
-            writer.writerow(row + cells)
+            writer.writerow([inert(c) for c in row + cells])
             state.done += 1
             state.counts[cells[0]] += 1
             if costly:
@@ -174,7 +229,7 @@ def enrich(hub: Hub, source: TextIO, target: TextIO, *, total: int | None = None
                 last_report = now
                 progress(state)
         if not header_written and layout.header is not None:
-            writer.writerow(_out_names(layout.header, len(layout.header)))
+            writer.writerow([inert(c) for c in _out_names(layout.header, len(layout.header))])
     if progress is not None:
         progress(state)
     return state

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from raccord.core.i18n import Tr
 from raccord.core.models import utcnow
-from raccord.features.sirene.enrich import EnrichProgress, EnrichStopped, enrich, survey
+from raccord.features.sirene.enrich import (
+    EnrichProgress,
+    EnrichStopped,
+    UnreadableCsv,
+    enrich,
+    survey,
+)
 from raccord.features.sirene.models import SireneEnrichment
 
 if TYPE_CHECKING:
@@ -59,7 +65,10 @@ def create(hub: Hub, content: bytes, actor: str, fresh: bool = False, lang: str 
             "Fichier de plus de 20 Mo : découpez-le, ou utilisez `raccord sirene enrich`.",
             "File over 20 MB: split it, or use `raccord sirene enrich`."), 413)
     text = decode(content)
-    lines, calls = survey(hub, io.StringIO(text), fresh)
+    try:
+        lines, calls = survey(hub, io.StringIO(text), fresh)
+    except UnreadableCsv as error:
+        raise EnrichmentRefused(error.message) from None
     if lines == 0:
         raise EnrichmentRefused(Tr("Le fichier ne contient aucun numéro.",
                                    "The file holds no number."))

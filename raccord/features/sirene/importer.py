@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from queue import Full, Queue
 
+from raccord.core.files import private_file
 from raccord.core.i18n import Tr
 from raccord.features.sirene.localcopy import (
     BUILDING,
@@ -88,6 +89,7 @@ def _remove_db(path: Path) -> None:
 
 
 def _open_building(path: Path) -> sqlite3.Connection:
+    private_file(path)
     connection = sqlite3.connect(path, isolation_level=None)
     # WAL without sync: a crash of raccord loses nothing committed; a power cut may cost the
     # building copy, which is then rebuilt (the copy in use is never written to).

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from raccord.core.accounts import Account
+from raccord.core.httpsafe import RowId, content_disposition
 from raccord.core.i18n import Tr
 from raccord.features.sirene import enrichments
 from raccord.features.sirene.models import SireneEnrichment
@@ -59,7 +60,7 @@ async def upload(request: Request, file: UploadFile = File(...), fresh: str = ""
 
 
 @router.get("/sirene/enrichments/{enrichment_id}")
-def enrichment_page(enrichment_id: int, request: Request,
+def enrichment_page(enrichment_id: RowId, request: Request,
                     account: Account = Depends(signed_in)) -> Response:
     found = enrichments.get(hub_of(request), enrichment_id)
     if found is None:
@@ -69,10 +70,10 @@ def enrichment_page(enrichment_id: int, request: Request,
 
 
 @router.get("/sirene/enrichments/{enrichment_id}/result")
-def enrichment_result(enrichment_id: int, request: Request,
+def enrichment_result(enrichment_id: RowId, request: Request,
                       account: Account = Depends(signed_in)) -> Response:
     found = enrichments.get(hub_of(request), enrichment_id)
     if found is None or found[1] is None:
         return RedirectResponse(f"/sirene/enrichments/{enrichment_id}", 303)
     return Response(found[1], media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="sirene-{enrichment_id}.csv"'})
+        "Content-Disposition": content_disposition(f"sirene-{enrichment_id}.csv")})

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from raccord.core.accounts import Account
+from raccord.core.httpsafe import Count, RowId
 from raccord.core.hub import Hub
 from raccord.core.i18n import pick_language
 from raccord.core.roles import Role
@@ -41,7 +42,7 @@ def _refused(request: Request, error: PartyRefused) -> JSONResponse:
 
 @router.get("")
 def list_parties(request: Request, kind: PartyKind | None = None, q: str | None = None,
-                 limit: int = 100, offset: int = 0, hub: Hub = Depends(get_hub),
+                 limit: Count = 100, offset: Count = 0, hub: Hub = Depends(get_hub),
                  _: Account = Depends(reader)) -> list[dict[str, Any]]:
     rows = service.listing(hub, kind.value if kind else None, q, max(1, min(limit, 1000)),
                            max(0, offset))
@@ -59,7 +60,7 @@ def create_party(data: PartyData, request: Request, fill: bool = False,
 
 
 @router.get("/{party_id}")
-def get_party(party_id: int, request: Request, hub: Hub = Depends(get_hub),
+def get_party(party_id: RowId, request: Request, hub: Hub = Depends(get_hub),
               _: Account = Depends(reader)) -> Any:
     try:
         return service.as_dict(service.get(hub, party_id), _lang(request))
@@ -68,7 +69,7 @@ def get_party(party_id: int, request: Request, hub: Hub = Depends(get_hub),
 
 
 @router.patch("/{party_id}")
-def update_party(party_id: int, data: PartyData, request: Request,
+def update_party(party_id: RowId, data: PartyData, request: Request,
                  hub: Hub = Depends(get_hub), account: Account = Depends(writer)) -> Any:
     try:
         return service.as_dict(service.update(hub, party_id, data, account.login),
@@ -78,7 +79,7 @@ def update_party(party_id: int, data: PartyData, request: Request,
 
 
 @router.post("/{party_id}/refresh")
-def refresh_party(party_id: int, request: Request, fresh: bool = True,
+def refresh_party(party_id: RowId, request: Request, fresh: bool = True,
                   hub: Hub = Depends(get_hub), account: Account = Depends(writer)) -> Any:
     try:
         return service.as_dict(service.refresh(hub, party_id, account.login, fresh),
@@ -88,7 +89,7 @@ def refresh_party(party_id: int, request: Request, fresh: bool = True,
 
 
 @router.delete("/{party_id}", status_code=204, response_class=Response)
-def delete_party(party_id: int, request: Request, hub: Hub = Depends(get_hub),
+def delete_party(party_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                  _: Account = Depends(writer)) -> Response:
     try:
         service.delete(hub, party_id)

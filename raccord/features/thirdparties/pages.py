@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from raccord.core.accounts import Account
+from raccord.core.httpsafe import RowId
 from raccord.core.i18n import Tr
 from raccord.features.thirdparties import service
 from raccord.features.thirdparties.models import KIND_LABELS, PartyKind
@@ -157,7 +158,7 @@ async def create(request: Request, account: Account = Depends(may_change)) -> Re
 
 
 @router.get("/thirdparties/{party_id}")
-def edit_form(party_id: int, request: Request, saved: str = "",
+def edit_form(party_id: RowId, request: Request, saved: str = "",
               account: Account = Depends(signed_in)) -> Response:
     try:
         party = service.get(hub_of(request), party_id)
@@ -170,13 +171,13 @@ def edit_form(party_id: int, request: Request, saved: str = "",
 
 
 @router.post("/thirdparties/{party_id}", dependencies=[Depends(check_csrf)])
-async def update(party_id: int, request: Request,
+async def update(party_id: RowId, request: Request,
                  account: Account = Depends(may_change)) -> Response:
     return await _save(request, account, party_id)
 
 
 @router.post("/thirdparties/{party_id}/refresh", dependencies=[Depends(check_csrf)])
-def refresh(party_id: int, request: Request, account: Account = Depends(may_change)) -> Response:
+def refresh(party_id: RowId, request: Request, account: Account = Depends(may_change)) -> Response:
     try:
         service.refresh(hub_of(request), party_id, account.login)
     except PartyRefused as error:
@@ -186,7 +187,7 @@ def refresh(party_id: int, request: Request, account: Account = Depends(may_chan
 
 
 @router.post("/thirdparties/{party_id}/delete", dependencies=[Depends(check_csrf)])
-def delete(party_id: int, request: Request, account: Account = Depends(may_change)) -> Response:
+def delete(party_id: RowId, request: Request, account: Account = Depends(may_change)) -> Response:
     try:
         service.delete(hub_of(request), party_id)
     except PartyRefused as error:

@@ -22,6 +22,7 @@ from typing import Any
 
 from lxml import etree
 
+from raccord.core.safexml import HostileXml, parse_xml
 from raccord.interfaces.chorus.settings import PARIS
 from raccord.interfaces.chorus.xsd import CII_NS, xsd_errors
 
@@ -364,8 +365,8 @@ def read_file(syntax: str, content: bytes) -> tuple[Facts | None, list[dict[str,
                                                "factur-x.xml")]
         xml = embedded
     try:
-        root = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False))
-    except etree.XMLSyntaxError as error:
+        root = parse_xml(xml)
+    except (etree.XMLSyntaxError, HostileXml) as error:
         return None, [_tech("ERR_XML_001", f"XML mal forme - {error}")]
     is_cii = etree.QName(root).namespace == CII_NS
     if syntax != "IN_DP_E1_UBL_INVOICE" and not is_cii:

@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape, quoteattr
 from fastapi.responses import Response
 from lxml import etree
 
+from raccord.core.safexml import HostileXml, parse_xml
 from raccord.core.simulator import Simulator
 from raccord.interfaces.exchange.sim_directory import EWS_AUDIENCE, EWS_ROLE, Directory
 from raccord.interfaces.exchange.sim_ews_items import busy_fault_body
@@ -112,8 +113,8 @@ def handle_ews(directory: Directory, sim: Simulator, authorization: str, raw: by
     if isinstance(caller, Response):
         return caller
     try:
-        envelope = etree.fromstring(raw, parser=etree.XMLParser(resolve_entities=False))
-    except etree.XMLSyntaxError:
+        envelope = parse_xml(raw)
+    except (etree.XMLSyntaxError, HostileXml):
         return soap_fault("ErrorSchemaValidation", "The request failed schema validation.")
     impersonated = envelope.findtext(".//t:ExchangeImpersonation//t:PrimarySmtpAddress",
                                      namespaces=NS)
