@@ -96,7 +96,9 @@ def serve(sandbox: Annotated[bool, typer.Option(help="Start the simulators and p
     if hub.new_key_file:
         out.print(f"raccord: created the secrets key {hub.env.key_file}: back it up")
     try:
-        uvicorn.run(create_app(hub), host=host, port=port, log_level="warning")
+        # Forwarded headers are read by the app itself, from RACCORD_TRUSTED_PROXIES only.
+        uvicorn.run(create_app(hub), host=host, port=port, log_level="warning",
+                    proxy_headers=False)
     finally:
         running.stop()
         if box is not None:

@@ -8,12 +8,14 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from raccord.api.settings import router as settings_api
 from raccord.console.app import install, session_secret
 from raccord.core.roles import Role
 from raccord.features.registry import FEATURES
 from raccord.interfaces.hub import InterfaceHub
+from raccord.toolkit.security import SecurityHeaders
 from raccord.wiring import load_features
 
 
@@ -22,8 +24,17 @@ def create_app(hub: InterfaceHub) -> FastAPI:
     app = FastAPI(title="raccord", version="0.1.0", docs_url="/api/docs",
                   openapi_url="/api/openapi.json", redoc_url=None)
     app.state.hub = hub
+    # Secure is added to the cookie by SecurityHeaders whenever the request came over HTTPS.
     app.add_middleware(SessionMiddleware, secret_key=session_secret(hub),
                        session_cookie="raccord_session", same_site="lax", https_only=False)
+    app.add_middleware(SecurityHeaders)
+    if hub.env.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(hub.env.trusted_proxies))
+    for feature in FEATURES:  # a feature's scripts: /static/<feature>/…
+        folder = Path(__file__).parent / "features" / feature.name / "static"
+        if folder.is_dir():
+            app.mount(f"/static/{feature.name}", StaticFiles(directory=str(folder)),
+                      name=f"static-{feature.name}")
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "console" / "static")),
               name="static")
     app.include_router(settings_api, prefix="/api/v1")

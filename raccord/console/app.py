@@ -16,12 +16,14 @@ from sqlalchemy import select
 from raccord.console.errors import install_error_pages
 from raccord.core.accounts import Account
 from raccord.core.alerts import open_alerts
+from raccord.core.httpsafe import back_to, safe_redirect
 from raccord.core.hub import Hub
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.jobs import recent_runs
 from raccord.core.models import AuditEntry, CallLog
 from raccord.core.schema import SettingError
 from raccord.core.settings_store import Actor, company_scope
+from raccord.core.signin import Throttled
 from raccord.core.trust import CertificateError
 from raccord.toolkit.pages import (
     Forbidden,
@@ -33,6 +35,7 @@ from raccord.toolkit.pages import (
     signed_in,
 )
 from raccord.toolkit.screens import field_view, interface_page, raw_form_value
+from raccord.toolkit.sessions import client_address, end_session, open_session
 from raccord.toolkit.texts import TEXTS
 
 router = APIRouter(include_in_schema=False)
@@ -46,24 +49,28 @@ def login_page(request: Request) -> Response:
 
 @router.post("/login")
 def login(request: Request, login: str = Form(""), password: str = Form("")) -> Response:
-    account = hub_of(request).accounts.authenticate(login.strip(), password)
+    typed = login.strip()[:200]
+    try:
+        account = hub_of(request).sign_in.password(typed, password, client_address(request))
+    except Throttled as stop:
+        page = render(request, "login.html", 429, error=stop.message, login=typed)
+        page.headers["Retry-After"] = str(stop.wait_s)
+        return page
     if account is None:
-        return render(request, "login.html", 401, error=TEXTS["login_failed"], login=login)
-    request.session.clear()
-    request.session["login"] = account.login
-    target = request.query_params.get("next", "/")
-    return RedirectResponse(target if target.startswith("/") else "/", 303)
+        return render(request, "login.html", 401, error=TEXTS["login_failed"], login=typed)
+    open_session(request, account)
+    return RedirectResponse(safe_redirect(request.query_params.get("next")), 303)
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
 def logout(request: Request) -> Response:
-    request.session.clear()
+    end_session(request)
     return RedirectResponse("/login", 303)
 
 
 @router.get("/lang/{code}")
 def switch_language(code: str, request: Request) -> Response:
-    back = request.headers.get("referer") or "/"
+    back = back_to(request.headers.get("referer"), request.headers.get("host", ""))
     response = RedirectResponse(back, 303)
     response.set_cookie("lang", pick_language(code), max_age=365 * 86400, samesite="lax")
     return response

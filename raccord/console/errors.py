@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from raccord.core.httpsafe import safe_redirect
 from raccord.toolkit.pages import EMPLOYEE_HOME, EmployeeHome, render
 from raccord.toolkit.texts import TEXTS
 
@@ -22,7 +24,7 @@ def install_error_pages(app: FastAPI, login_required: type[Exception],
 
     @app.exception_handler(login_required)
     async def to_login(request: Request, _exc: Exception) -> Response:
-        return RedirectResponse(f"/login?next={request.url.path}", 303)
+        return RedirectResponse(f"/login?next={quote(safe_redirect(request.url.path))}", 303)
 
     @app.exception_handler(EmployeeHome)
     async def to_own_reports(request: Request, _exc: Exception) -> Response:
@@ -35,7 +37,8 @@ def install_error_pages(app: FastAPI, login_required: type[Exception],
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if wants_json(request):
-            return JSONResponse({"detail": exc.detail}, exc.status_code)
+            return JSONResponse({"detail": exc.detail}, exc.status_code,
+                                headers=exc.headers)
         message = TEXTS["not_found"] if exc.status_code == 404 else TEXTS["forbidden"]
         return render(request, "message.html", exc.status_code, message=message)
 

@@ -20,6 +20,9 @@ class Environment:
     redis_url: str | None
     secret_key: str | None
     mode: DeploymentMode
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or
+    # networks): the client's address for throttling, HTTPS for Secure cookies.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def key_file(self) -> Path:
@@ -47,4 +50,6 @@ def load_environment() -> Environment:
         redis_url=os.environ.get("RACCORD_REDIS_URL") or None,
         secret_key=os.environ.get("RACCORD_SECRET_KEY") or None,
         mode=mode,
+        trusted_proxies=tuple(p.strip() for p in os.environ.get(
+            "RACCORD_TRUSTED_PROXIES", "").split(",") if p.strip()),
     )

@@ -56,6 +56,8 @@ def back_to(referer: str | None, host: str, default: str = "/") -> str:
     `default`: switching the language brings back to the same page, never elsewhere."""
     if not referer:
         return default
+    if referer.startswith("/"):
+        return safe_redirect(referer, default)
     try:
         parts = urlsplit(referer)
     except ValueError:

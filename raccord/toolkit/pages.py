@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import hmac
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ from raccord.core.accounts import Account
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.roles import ROLE_LABELS, Role, at_least
 from raccord.interfaces.hub import InterfaceHub
+from raccord.toolkit.sessions import csrf_matches, csrf_token, session_account
 from raccord.toolkit.texts import TEXTS
 
 # The console's own templates come first; each feature adds its folder (add_template_folder).
@@ -50,8 +49,7 @@ def hub_of(request: Request) -> InterfaceHub:
 
 def any_account(request: Request) -> Account:
     """Whoever is signed in, an employee included (pages that check what it may see)."""
-    login = request.session.get("login")
-    account = hub_of(request).accounts.get(login) if login else None
+    account = session_account(request)
     if account is None:
         raise LoginRequired()
     return account
@@ -79,28 +77,16 @@ def may_change(account: Account = Depends(signed_in)) -> Account:
     return account
 
 
-def csrf_token(request: Request) -> str:
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(24)
-        request.session["csrf"] = token
-    return str(token)
-
-
 async def check_csrf(request: Request) -> None:
     form = await request.form()
-    sent = str(form.get("csrf", ""))
-    expected = str(request.session.get("csrf", ""))
-    # A session that was never shown a form (e.g. just after login) has no token to match.
-    if not expected or not hmac.compare_digest(sent, expected):
+    if not csrf_matches(request, str(form.get("csrf", ""))):
         raise Forbidden()
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
     lang = language(request)
     hub = hub_of(request)
-    login = request.session.get("login")
-    account = hub.accounts.get(login) if login else None
+    account = session_account(request)
 
     def t(key: str) -> str:
         return TEXTS[key](lang)

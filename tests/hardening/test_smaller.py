@@ -116,4 +116,6 @@ def test_back_to_keeps_only_a_referer_on_this_site() -> None:
     assert back_to("https://evil.example/", "hub.local:8000") == "/"
     assert back_to("http://hub.local:8000//evil.example", "hub.local:8000") == "/"
     assert back_to(None, "hub.local:8000") == "/"
+    assert back_to("/audit", "hub.local") == "/audit"
+    assert back_to("//evil.example/", "hub.local") == "/"
     assert back_to("http://[::1/", "hub.local") == "/"

@@ -1,0 +1,65 @@
+"""Headers every answer carries (pure ASGI middleware, so that it also covers errors, static
+files and redirects): a Content-Security-Policy without inline scripts, no framing, no MIME
+sniffing, a referrer kept on this site; and `Secure` cookies whenever the request came over
+HTTPS (directly, or through a trusted proxy saying so, see RACCORD_TRUSTED_PROXIES)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
+       "object-src 'none'")
+# The API's interactive documentation (Swagger UI) is served from its CDN with an inline
+# start-up script: only that page gets them.
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+            "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: "
+            "https://fastapi.tiangolo.com; frame-ancestors 'none'; base-uri 'none'; "
+            "object-src 'none'")
+DOCS_PATHS = ("/api/docs",)
+COMMON = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+          (b"referrer-policy", b"same-origin"), (b"cross-origin-opener-policy", b"same-origin")]
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        secure = scope.get("scheme") == "https"
+        policy = DOCS_CSP if scope.get("path", "").startswith(DOCS_PATHS) else CSP
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", [])
+                           if k.lower() not in _OURS]
+                if secure:
+                    headers = [(k, _secure_cookie(v) if k.lower() == b"set-cookie" else v)
+                               for k, v in headers]
+                    headers.append(HSTS)
+                headers.extend(COMMON)
+                headers.append((b"content-security-policy", policy.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+_OURS = {k for k, _ in COMMON} | {b"content-security-policy", HSTS[0]}
+
+
+def _secure_cookie(value: bytes) -> bytes:
+    if b"; secure" in value.lower():
+        return value
+    return value + b"; Secure"
