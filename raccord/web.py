@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from raccord.api.openapi import describe
 from raccord.api.settings import router as settings_api
 from raccord.console.app import install, session_secret
 from raccord.core.roles import Role
@@ -47,5 +48,6 @@ def create_app(hub: InterfaceHub) -> FastAPI:
         app.state.feature_nav.extend((entry.path, entry.label, Role(entry.role))
                                      for entry in feature.menu)
     install(app)
+    describe(app)
     return app
 

@@ -9,6 +9,19 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from raccord.api.models import (
+    AuditLine,
+    CertificateAdded,
+    CertificateLine,
+    CertificateRemoved,
+    Cleared,
+    CompanyLine,
+    CompanyValueSaved,
+    InterfaceDescription,
+    RunLine,
+    SavedValue,
+    TestResults,
+)
 from raccord.core.accounts import Account
 from raccord.core.httpsafe import Count
 from raccord.core.i18n import Tr, pick_language
@@ -20,9 +33,9 @@ from raccord.core.settings_store import Actor, company_scope
 from raccord.core.trust import CertificateError
 from raccord.interfaces.hub import InterfaceHub as Hub
 from raccord.settings_export import schema_description
-from raccord.toolkit.api import get_hub, require_role
+from raccord.toolkit.api import AUTH_ERRORS, errors, get_hub, require_role
 
-router = APIRouter()
+router = APIRouter(tags=["settings"], responses=AUTH_ERRORS)
 reader = require_role(Role.READER)
 admin = require_role(Role.ADMINISTRATOR)
 
@@ -43,12 +56,12 @@ def refused(request: Request, message: Tr, key: str | None = None) -> JSONRespon
                          "field": key}, status_code=422)
 
 
-@router.get("/interfaces")
+@router.get("/interfaces", response_model=list[InterfaceDescription])
 def interfaces(hub: Hub = Depends(get_hub), _: Account = Depends(reader)) -> list[dict[str, Any]]:
     return [schema_description(spec) for spec in hub.interfaces.values()]
 
 
-@router.get("/settings/{interface}")
+@router.get("/settings/{interface}", response_model=dict[str, Any])
 def read_settings(interface: str, request: Request, hub: Hub = Depends(get_hub),
                   _: Account = Depends(reader)) -> Any:
     try:
@@ -57,7 +70,7 @@ def read_settings(interface: str, request: Request, hub: Hub = Depends(get_hub),
         return refused(request, error.message)
 
 
-@router.put("/settings/{interface}/{key}")
+@router.put("/settings/{interface}/{key}", response_model=SavedValue)
 def save_setting(interface: str, key: str, body: Value, request: Request,
                  hub: Hub = Depends(get_hub), account: Account = Depends(admin)) -> Any:
     try:
@@ -68,7 +81,7 @@ def save_setting(interface: str, key: str, body: Value, request: Request,
     return {"interface": interface, "key": key, "value": bool(value) if field.secret else value}
 
 
-@router.delete("/settings/{interface}/{key}")
+@router.delete("/settings/{interface}/{key}", response_model=Cleared)
 def clear_setting(interface: str, key: str, request: Request, hub: Hub = Depends(get_hub),
                   account: Account = Depends(admin)) -> Any:
     try:
@@ -78,7 +91,8 @@ def clear_setting(interface: str, key: str, request: Request, hub: Hub = Depends
     return {"interface": interface, "key": key, "cleared": True}
 
 
-@router.put("/companies/{code}/settings/{interface}/{key}")
+@router.put("/companies/{code}/settings/{interface}/{key}", response_model=CompanyValueSaved,
+            responses=errors(404))
 def save_company_setting(code: str, interface: str, key: str, body: Value, request: Request,
                          hub: Hub = Depends(get_hub), account: Account = Depends(admin)) -> Any:
     if hub.accounts.company(code) is None:
@@ -91,7 +105,8 @@ def save_company_setting(code: str, interface: str, key: str, body: Value, reque
     return {"company": code, "interface": interface, "key": key, "saved": True}
 
 
-@router.post("/interfaces/{interface}/test")
+@router.post("/interfaces/{interface}/test", response_model=TestResults,
+             responses=errors(404))
 def test_interface(interface: str, request: Request, which: str | None = None,
                    hub: Hub = Depends(get_hub), _: Account = Depends(admin)) -> Any:
     if interface not in hub.interfaces:
@@ -104,7 +119,7 @@ def test_interface(interface: str, request: Request, which: str | None = None,
     return {"ok": all(r.ok for r in reports), "reports": [r.as_dict(lang) for r in reports]}
 
 
-@router.get("/audit")
+@router.get("/audit", response_model=list[AuditLine])
 def audit(interface: str | None = None, limit: Count = 200, hub: Hub = Depends(get_hub),
           _: Account = Depends(reader)) -> list[dict[str, Any]]:
     with hub.db.session() as session:
@@ -116,13 +131,13 @@ def audit(interface: str | None = None, limit: Count = 200, hub: Hub = Depends(g
                 for e in session.scalars(query)]
 
 
-@router.get("/certificates")
+@router.get("/certificates", response_model=list[CertificateLine])
 def certificates(hub: Hub = Depends(get_hub), _: Account = Depends(reader)) -> Any:
     return [{"fingerprint": c.fingerprint, "subject": c.subject,
              "not_after": c.not_after.isoformat()} for c in hub.trust.list()]
 
 
-@router.post("/certificates")
+@router.post("/certificates", response_model=CertificateAdded)
 async def add_certificate(file: UploadFile, request: Request, hub: Hub = Depends(get_hub),
                           account: Account = Depends(admin)) -> Any:
     try:
@@ -132,7 +147,7 @@ async def add_certificate(file: UploadFile, request: Request, hub: Hub = Depends
     return {"fingerprint": info.fingerprint, "subject": info.subject}
 
 
-@router.delete("/certificates/{fingerprint}")
+@router.delete("/certificates/{fingerprint}", response_model=CertificateRemoved)
 def remove_certificate(fingerprint: str, request: Request, hub: Hub = Depends(get_hub),
                        _: Account = Depends(admin)) -> Any:
     try:
@@ -142,12 +157,12 @@ def remove_certificate(fingerprint: str, request: Request, hub: Hub = Depends(ge
     return {"removed": info.fingerprint}
 
 
-@router.get("/companies")
+@router.get("/companies", response_model=list[CompanyLine])
 def companies(hub: Hub = Depends(get_hub), _: Account = Depends(reader)) -> Any:
     return [{"code": c.code, "name": c.name, "siret": c.siret} for c in hub.accounts.companies()]
 
 
-@router.post("/companies")
+@router.post("/companies", response_model=CompanyLine)
 def add_company(body: NewCompany, request: Request, hub: Hub = Depends(get_hub),
                 _: Account = Depends(admin)) -> Any:
     try:
@@ -157,7 +172,7 @@ def add_company(body: NewCompany, request: Request, hub: Hub = Depends(get_hub),
     return {"code": company.code, "name": company.name, "siret": company.siret}
 
 
-@router.get("/jobs/runs")
+@router.get("/jobs/runs", response_model=list[RunLine])
 def runs(limit: Count = 100, hub: Hub = Depends(get_hub), _: Account = Depends(reader)) -> Any:
     return [{"id": r.id, "task": r.task, "interface": r.interface,
              "started_at": r.started_at.isoformat(),

@@ -20,6 +20,8 @@ from raccord.core.db import Database
 from raccord.core.i18n import Tr
 from raccord.core.models import Certificate
 
+MIN_FINGERPRINT_CHARS = 16
+
 
 class CertificateError(Exception):
     def __init__(self, message: Tr) -> None:
@@ -106,13 +108,16 @@ class TrustStore:
 
     def remove(self, fingerprint: str) -> CertificateInfo:
         wanted = fingerprint.replace(":", "").lower().strip()
-        matches = [c for c in self.list() if c.fingerprint.startswith(wanted)] if wanted else []
+        # A prefix, as long as it cannot be typed by chance: "0" must not remove an authority.
+        enough = len(wanted) >= MIN_FINGERPRINT_CHARS
+        matches = [c for c in self.list() if c.fingerprint.startswith(wanted)] if enough else []
         if len(matches) != 1:
             raise CertificateError(Tr(
-                f"Aucun certificat importé n'a l'empreinte « {fingerprint} » "
-                "(ou elle en désigne plusieurs) : copiez-la depuis la liste.",
-                f"No single imported certificate has the fingerprint '{fingerprint}': copy it "
-                "from the list."))
+                f"Aucun certificat importé n'a l'empreinte « {fingerprint[:80]} » "
+                f"(ou elle en désigne plusieurs) : copiez-la depuis la liste "
+                f"({MIN_FINGERPRINT_CHARS} caractères au moins).",
+                f"No single imported certificate has the fingerprint '{fingerprint[:80]}': "
+                f"copy it from the list ({MIN_FINGERPRINT_CHARS} characters at least)."))
         with self.db.session() as session:
             session.execute(delete(Certificate).where(
                 Certificate.fingerprint == matches[0].fingerprint))

@@ -8,8 +8,10 @@ anything. Wrong keys are throttled per client address (429 with Retry-After)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, Union
 
 from fastapi import Depends, HTTPException, Request
+from pydantic import BaseModel, ConfigDict
 
 from raccord.core.accounts import Account
 from raccord.core.roles import Role, at_least
@@ -55,3 +57,61 @@ def require_role(minimum: Role) -> Callable[..., Account]:
         return account
 
     return dependency
+
+
+class Open(BaseModel):
+    """A described answer that may gain fields later without breaking its readers."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+# -- what the API answers when it refuses, described once for the OpenAPI document ----------
+class ErrorDetail(BaseModel):
+    """Authentication, permission, throttling, unknown routes, malformed requests (FastAPI's
+    validation errors list each problem)."""
+
+    detail: str | list[dict[str, Any]]
+
+
+class Refusal(BaseModel):
+    """A request understood but refused: what to do, in the caller's language and in both."""
+
+    model_config = ConfigDict(extra="allow")
+    error: str
+    error_fr: str
+    error_en: str
+    field: str | None = None
+    reason: str | None = None
+    link: str | None = None
+
+
+DESCRIPTIONS = {
+    400: "Bad request", 401: "No valid API key nor console session",
+    403: "The role does not allow it, or a console session without its X-CSRF-Token",
+    404: "Not found", 409: "Not possible in the current state", 413: "Too large",
+    422: "Refused: the request or a value is not valid", 429: "Too many failed attempts",
+    502: "The outside service refused raccord's call", 503: "The outside service is "
+    "unavailable or its quota is spent", 504: "The outside service did not answer in time",
+}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
+                               "schema": {"type": "integer"}}}
+
+
+def errors(*codes: int, extra: dict[int, type[BaseModel]] | None = None
+           ) -> dict[int | str, dict[str, Any]]:
+    """The `responses` of an operation for these error statuses, with their body shapes."""
+    answers: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        shapes: list[type[BaseModel]] = [ErrorDetail] if code in (400, 401, 403, 429) else [
+            Refusal, ErrorDetail]
+        if extra and code in extra:
+            shapes.insert(0, extra[code])
+        model: Any = shapes[0] if len(shapes) == 1 else Union[tuple(shapes)]  # noqa: UP007
+        answers[code] = {"model": model, "description": DESCRIPTIONS[code]}
+        if code == 429:
+            answers[code]["headers"] = RETRY_AFTER
+    return answers
+
+
+# Every authenticated route may answer these (400: a body that cannot be parsed).
+AUTH_ERRORS = errors(400, 401, 403, 422, 429)

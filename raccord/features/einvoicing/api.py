@@ -23,12 +23,26 @@ from raccord.core.hub import Hub
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.roles import Role
 from raccord.features.einvoicing import intake, store, validate_api, views
+from raccord.features.einvoicing.api_models import (
+    InvoiceDetail,
+    InvoiceSummary,
+    QuotaOut,
+    ReceiptOut,
+)
 from raccord.features.einvoicing.documents import Format
 from raccord.features.einvoicing.invoice import InvoiceData
-from raccord.toolkit.api import get_hub, require_role
+from raccord.toolkit.api import AUTH_ERRORS, errors, get_hub, require_role
 
-router = APIRouter(prefix="/einvoicing", tags=["einvoicing"])
+router = APIRouter(prefix="/einvoicing", tags=["einvoicing"], responses=AUTH_ERRORS)
 router.include_router(validate_api.router)  # POST /einvoicing/validate
+# 200: the same invoice was already handed over; 422: kept as invalid, with every error.
+RECEIPT_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"model": ReceiptOut, "description": "Already received: unchanged"},
+    **errors(404, 422, extra={422: ReceiptOut})}
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+FILE_ANSWER: dict[int | str, dict[str, Any]] = {200: {
+    "content": {"application/pdf": BINARY, "application/xml": BINARY},
+    "description": "The e-invoice as deposited"}}
 reader = require_role(Role.READER)
 sender = require_role(Role.ADMINISTRATOR)
 MAX_UPLOAD = intake.MAX_FILE_BYTES
@@ -49,7 +63,8 @@ def _receipt(receipt: intake.Receipt) -> JSONResponse:
     return JSONResponse(receipt.as_dict(), status_code=status)
 
 
-@router.post("/invoices", status_code=202)
+@router.post("/invoices", status_code=202, response_model=ReceiptOut,
+             responses=RECEIPT_ANSWERS)
 def send_invoice(data: InvoiceData, company: str, request: Request,
                  format: Format = Format.FACTURX, hub: Hub = Depends(get_hub),
                  account: Account = Depends(sender)) -> Any:
@@ -61,7 +76,8 @@ def send_invoice(data: InvoiceData, company: str, request: Request,
         return _refused(request, refused.message, refused.status)
 
 
-@router.post("/invoices/file", status_code=202)
+@router.post("/invoices/file", status_code=202, response_model=ReceiptOut,
+             responses={**RECEIPT_ANSWERS, **errors(413)})
 async def send_file(file: UploadFile, company: str, request: Request,
                     hub: Hub = Depends(get_hub), account: Account = Depends(sender)) -> Any:
     """Hand over a ready e-invoice (Factur-X PDF, UBL 2.1 or CII XML) as multipart `file`."""
@@ -76,7 +92,7 @@ async def send_file(file: UploadFile, company: str, request: Request,
     return _receipt(receipt)
 
 
-@router.get("/invoices")
+@router.get("/invoices", response_model=list[InvoiceSummary])
 def list_invoices(request: Request, company: str | None = None, state: str | None = None,
                   since: datetime | None = None, until: datetime | None = None,
                   limit: Count = 100, hub: Hub = Depends(get_hub),
@@ -86,7 +102,7 @@ def list_invoices(request: Request, company: str | None = None, state: str | Non
     return [views.summary(i, _lang(request)) for i in rows]
 
 
-@router.get("/invoices/{invoice_id}")
+@router.get("/invoices/{invoice_id}", response_model=InvoiceDetail, responses=errors(404))
 def get_invoice(invoice_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                 _: Account = Depends(reader)) -> Any:
     invoice = store.get(hub, invoice_id)
@@ -96,7 +112,8 @@ def get_invoice(invoice_id: RowId, request: Request, hub: Hub = Depends(get_hub)
     return views.detail(hub, invoice, _lang(request))
 
 
-@router.get("/invoices/{invoice_id}/file")
+@router.get("/invoices/{invoice_id}/file", response_class=Response,
+            responses={**FILE_ANSWER, **errors(404)})
 def get_file(invoice_id: RowId, request: Request, hub: Hub = Depends(get_hub),
              _: Account = Depends(reader)) -> Any:
     invoice = store.get(hub, invoice_id)
@@ -107,7 +124,8 @@ def get_file(invoice_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                     headers={"Content-Disposition": content_disposition(invoice.file_name)})
 
 
-@router.post("/invoices/{invoice_id}/cancel")
+@router.post("/invoices/{invoice_id}/cancel", response_model=InvoiceSummary,
+             responses=errors(404, 409))
 def cancel_invoice(invoice_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                    account: Account = Depends(sender)) -> Any:
     try:
@@ -117,7 +135,8 @@ def cancel_invoice(invoice_id: RowId, request: Request, hub: Hub = Depends(get_h
     return views.summary(invoice, _lang(request))
 
 
-@router.post("/invoices/{invoice_id}/resend", status_code=202)
+@router.post("/invoices/{invoice_id}/resend", status_code=202, response_model=ReceiptOut,
+             responses={**RECEIPT_ANSWERS, **errors(409)})
 def resend_invoice(invoice_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                    account: Account = Depends(sender)) -> Any:
     try:
@@ -126,7 +145,7 @@ def resend_invoice(invoice_id: RowId, request: Request, hub: Hub = Depends(get_h
         return _refused(request, refused.message, refused.status)
 
 
-@router.get("/quota")
+@router.get("/quota", response_model=QuotaOut)
 def quota(request: Request, hub: Hub = Depends(get_hub),
           _: Account = Depends(reader)) -> dict[str, Any]:
     return views.quota(hub).as_dict(_lang(request))

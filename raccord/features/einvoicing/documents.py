@@ -150,5 +150,6 @@ def read(content: bytes, file_name: str = "") -> tuple[Document, InvoiceData]:
         raise UnreadableFile(Tr(
             f"Facture incomplète ou mal formée : {error}. Vérifiez-la contre le schéma.",
             f"Incomplete or malformed invoice: {error}. Check it against the schema.")) from None
-    stem = file_name.rsplit("/", 1)[-1] or f"{fmt.value}_chorus_facture_{safe_name(data.number)}"
+    stem = (file_name.rsplit("/", 1)[-1][-200:]  # the column holds 200 characters
+            or f"{fmt.value}_chorus_facture_{safe_name(data.number)}")
     return Document(fmt, content, xml, stem), data

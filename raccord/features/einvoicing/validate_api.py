@@ -18,15 +18,16 @@ from raccord.core.accounts import Account
 from raccord.core.hub import Hub
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.roles import Role
+from raccord.features.einvoicing.api_models import VerdictOut
 from raccord.features.einvoicing.validation import Profile
 from raccord.features.einvoicing.verdict import judge
-from raccord.toolkit.api import get_hub, require_role
+from raccord.toolkit.api import errors, get_hub, require_role
 
 router = APIRouter(tags=["einvoicing"])  # included by api.py under /einvoicing
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
-@router.post("/validate")
+@router.post("/validate", response_model=VerdictOut, responses=errors(404, 413))
 async def validate_file(file: UploadFile, request: Request, profile: Profile = Profile.CHORUS,
                         company: str | None = None, hub: Hub = Depends(get_hub),
                         _: Account = Depends(require_role(Role.READER))) -> Any:

@@ -25,11 +25,19 @@ from raccord.core.i18n import Tr, pick_language
 from raccord.core.identifiers import IdentifierError
 from raccord.core.roles import Role
 from raccord.features.sirene import enrichments
+from raccord.features.sirene.api_models import (
+    EnrichmentCreated,
+    EnrichmentOut,
+    FilledOut,
+    SireneStatus,
+)
 from raccord.features.sirene.lookup import UnknownNumber, lookup
 from raccord.features.sirene.status import status_data
-from raccord.toolkit.api import get_hub, require_role
+from raccord.toolkit.api import AUTH_ERRORS, errors, get_hub, require_role
 
-router = APIRouter(prefix="/sirene", tags=["sirene"])
+router = APIRouter(prefix="/sirene", tags=["sirene"], responses=AUTH_ERRORS)
+CSV_ANSWER: dict[int | str, dict[str, Any]] = {200: {
+    "content": {"text/csv": {"schema": {"type": "string"}}}, "description": "The filled CSV"}}
 reader = require_role(Role.READER)
 writer = require_role(Role.ADMINISTRATOR)
 # Service problems: the ERP's own fault (configuration) or the service's (try later).
@@ -66,7 +74,8 @@ def lookup_answer(request: Request, hub: Hub, number: str, fresh: bool) -> Any:
     return filled.as_dict(_lang(request))
 
 
-@router.get("/lookup/{number}")
+@router.get("/lookup/{number}", response_model=FilledOut,
+            responses=errors(404, 409, 502, 503, 504))
 def lookup_number(number: str, request: Request, fresh: bool = False,
                   hub: Hub = Depends(get_hub), _: Account = Depends(reader)) -> Any:
     """What SIRENE knows of a SIRET (14 digits) or SIREN (9 digits, filled from the head
@@ -80,7 +89,8 @@ CSV_BODY = {"requestBody": {"required": True, "content": {
         "file": {"type": "string", "format": "binary"}}}}}}}
 
 
-@router.post("/enrichments", status_code=202, openapi_extra=CSV_BODY)
+@router.post("/enrichments", status_code=202, openapi_extra=CSV_BODY,
+             response_model=EnrichmentCreated, responses=errors(413))
 async def create_enrichment(request: Request, fresh: bool = False,
                             hub: Hub = Depends(get_hub),
                             account: Account = Depends(writer)) -> Any:
@@ -109,7 +119,8 @@ def _unknown_enrichment(request: Request, enrichment_id: RowId) -> JSONResponse:
                                f"Unknown enrichment {enrichment_id}."), 404, "unknown")
 
 
-@router.get("/enrichments/{enrichment_id}")
+@router.get("/enrichments/{enrichment_id}", response_model=EnrichmentOut,
+            responses=errors(404))
 def enrichment_status(enrichment_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                       _: Account = Depends(reader)) -> Any:
     found = enrichments.get(hub, enrichment_id)
@@ -118,7 +129,8 @@ def enrichment_status(enrichment_id: RowId, request: Request, hub: Hub = Depends
     return found[0].as_dict()
 
 
-@router.get("/enrichments/{enrichment_id}/result")
+@router.get("/enrichments/{enrichment_id}/result", response_class=Response,
+            responses={**CSV_ANSWER, **errors(404, 409)})
 def enrichment_result(enrichment_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                       _: Account = Depends(reader)) -> Any:
     found = enrichments.get(hub, enrichment_id)
@@ -135,6 +147,6 @@ def enrichment_result(enrichment_id: RowId, request: Request, hub: Hub = Depends
         "Content-Disposition": content_disposition(f"sirene-{enrichment_id}.csv")})
 
 
-@router.get("/status")
+@router.get("/status", response_model=SireneStatus)
 def status(hub: Hub = Depends(get_hub), _: Account = Depends(reader)) -> dict[str, Any]:
     return status_data(hub)

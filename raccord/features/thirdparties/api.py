@@ -21,11 +21,12 @@ from raccord.core.hub import Hub
 from raccord.core.i18n import pick_language
 from raccord.core.roles import Role
 from raccord.features.thirdparties import service
+from raccord.features.thirdparties.api_models import PartyOut
 from raccord.features.thirdparties.models import PartyKind
 from raccord.features.thirdparties.service import PartyData, PartyRefused
-from raccord.toolkit.api import get_hub, require_role
+from raccord.toolkit.api import AUTH_ERRORS, errors, get_hub, require_role
 
-router = APIRouter(prefix="/thirdparties", tags=["thirdparties"])
+router = APIRouter(prefix="/thirdparties", tags=["thirdparties"], responses=AUTH_ERRORS)
 reader = require_role(Role.READER)
 writer = require_role(Role.ADMINISTRATOR)
 
@@ -40,7 +41,7 @@ def _refused(request: Request, error: PartyRefused) -> JSONResponse:
                         status_code=error.status)
 
 
-@router.get("")
+@router.get("", response_model=list[PartyOut])
 def list_parties(request: Request, kind: PartyKind | None = None, q: str | None = None,
                  limit: Count = 100, offset: Count = 0, hub: Hub = Depends(get_hub),
                  _: Account = Depends(reader)) -> list[dict[str, Any]]:
@@ -49,7 +50,8 @@ def list_parties(request: Request, kind: PartyKind | None = None, q: str | None 
     return [service.as_dict(p, _lang(request)) for p in rows]
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=PartyOut,
+             responses=errors(404, 503))
 def create_party(data: PartyData, request: Request, fill: bool = False,
                  hub: Hub = Depends(get_hub), account: Account = Depends(writer)) -> Any:
     try:
@@ -59,7 +61,7 @@ def create_party(data: PartyData, request: Request, fill: bool = False,
     return JSONResponse(service.as_dict(party, _lang(request)), status_code=201)
 
 
-@router.get("/{party_id}")
+@router.get("/{party_id}", response_model=PartyOut, responses=errors(404))
 def get_party(party_id: RowId, request: Request, hub: Hub = Depends(get_hub),
               _: Account = Depends(reader)) -> Any:
     try:
@@ -68,7 +70,7 @@ def get_party(party_id: RowId, request: Request, hub: Hub = Depends(get_hub),
         return _refused(request, error)
 
 
-@router.patch("/{party_id}")
+@router.patch("/{party_id}", response_model=PartyOut, responses=errors(404))
 def update_party(party_id: RowId, data: PartyData, request: Request,
                  hub: Hub = Depends(get_hub), account: Account = Depends(writer)) -> Any:
     try:
@@ -78,7 +80,8 @@ def update_party(party_id: RowId, data: PartyData, request: Request,
         return _refused(request, error)
 
 
-@router.post("/{party_id}/refresh")
+@router.post("/{party_id}/refresh", response_model=PartyOut,
+             responses=errors(404, 503))
 def refresh_party(party_id: RowId, request: Request, fresh: bool = True,
                   hub: Hub = Depends(get_hub), account: Account = Depends(writer)) -> Any:
     try:
@@ -88,7 +91,8 @@ def refresh_party(party_id: RowId, request: Request, fresh: bool = True,
         return _refused(request, error)
 
 
-@router.delete("/{party_id}", status_code=204, response_class=Response)
+@router.delete("/{party_id}", status_code=204, response_class=Response,
+               responses=errors(404))
 def delete_party(party_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                  _: Account = Depends(writer)) -> Response:
     try:

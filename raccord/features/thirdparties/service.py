@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from raccord.core.i18n import Tr
 from raccord.core.identifiers import IdentifierError, vat_number
 from raccord.core.models import utcnow
+from raccord.core.schema import text_problem
 from raccord.features.sirene.lookup import Lookups
 from raccord.features.sirene.numbers import parse_number
 from raccord.features.thirdparties.models import PartyKind, ThirdParty
@@ -135,6 +136,7 @@ def create(hub: Hub, data: PartyData, actor: str, fill: bool = False) -> ThirdPa
                   **values}
         info = sirene_info(filled)
     _numbers(values)
+    _texts(values)
     if not values.get("name"):
         raise PartyRefused(Tr(
             "Le nom est obligatoire (il est rempli par SIRENE à partir du SIRET, sauf pour une "
@@ -160,9 +162,9 @@ def update(hub: Hub, party_id: int, data: PartyData, actor: str) -> ThirdParty:
         _numbers(values)
         if not values.get("name"):
             raise PartyRefused(Tr("Le nom ne peut pas être vide.", "The name cannot be empty."))
+        _texts(values)
         for key, value in values.items():
-            setattr(party, key, value if value is not None or key in (
-                "siren", "siret", "head_office", "closed_on") else "")
+            setattr(party, key, _stored(key, value))
         if changes.get("kind"):
             party.kind = PartyKind(changes["kind"]).value
         party.updated_by = actor
@@ -189,6 +191,27 @@ def refresh(hub: Hub, party_id: int, actor: str, fresh: bool = True) -> ThirdPar
         party.sirene_checked_at = utcnow()
         party.updated_by = actor
         return party
+
+
+NULLABLE = frozenset({"siren", "siret", "head_office", "closed_on"})
+
+
+def _stored(key: str, value: Any) -> Any:
+    """What a column holds for a value sent as null: null where the column allows it, no for
+    `closed`, an empty text elsewhere."""
+    if value is not None or key in NULLABLE:
+        return value
+    return False if key == "closed" else ""
+
+
+def _texts(values: dict[str, Any]) -> None:
+    """Every text follows the core's text rule (no control characters; lengths are the
+    model's)."""
+    for key, value in values.items():
+        if isinstance(value, str):
+            problem = text_problem(value, 200)
+            if problem is not None:
+                raise PartyRefused(Tr(f"{key} :", f"{key}:") + problem)
 
 
 def _get(session: Any, party_id: int) -> ThirdParty:

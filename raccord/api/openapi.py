@@ -1,0 +1,82 @@
+"""The OpenAPI document, completed: how to authenticate (an API key, or the console session
+with its CSRF token for changes), and the links from what a creation answers to the
+operations on what it created (clients and Schemathesis follow them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from raccord.toolkit.api import CSRF_HEADER
+
+SCHEMES = {
+    "apiKey": {"type": "http", "scheme": "bearer",
+               "description": "An API key made with `raccord user api-key LOGIN`: "
+                              "`Authorization: Bearer rk_…`. No CSRF token needed."},
+    "consoleSession": {"type": "apiKey", "in": "cookie", "name": "raccord_session",
+                       "description": "The console's session (a signed-in browser)."},
+    "csrfToken": {"type": "apiKey", "in": "header", "name": CSRF_HEADER,
+                  "description": "With the console session, for anything but a read: the "
+                                 "token of the console's pages (meta csrf-token)."},
+}
+READ = [{"apiKey": []}, {"consoleSession": []}]
+CHANGE = [{"apiKey": []}, {"consoleSession": [], "csrfToken": []}]
+SAFE = {"get", "head", "options"}
+
+# (creating operation, its success status, the id in its answer) → operations taking it.
+LINKS: list[tuple[str, str, str, str, str, list[tuple[str, str]]]] = [
+    ("/api/v1/thirdparties", "post", "201", "party_id", "$response.body#/id", [
+        ("/api/v1/thirdparties/{party_id}", "get"),
+        ("/api/v1/thirdparties/{party_id}", "patch"),
+        ("/api/v1/thirdparties/{party_id}/refresh", "post"),
+        ("/api/v1/thirdparties/{party_id}", "delete")]),
+    ("/api/v1/einvoicing/invoices", "post", "202", "invoice_id", "$response.body#/id", [
+        ("/api/v1/einvoicing/invoices/{invoice_id}", "get"),
+        ("/api/v1/einvoicing/invoices/{invoice_id}/file", "get"),
+        ("/api/v1/einvoicing/invoices/{invoice_id}/cancel", "post"),
+        ("/api/v1/einvoicing/invoices/{invoice_id}/resend", "post")]),
+    ("/api/v1/einvoicing/invoices/file", "post", "202", "invoice_id", "$response.body#/id", [
+        ("/api/v1/einvoicing/invoices/{invoice_id}", "get"),
+        ("/api/v1/einvoicing/invoices/{invoice_id}/file", "get")]),
+    ("/api/v1/sirene/enrichments", "post", "202", "enrichment_id", "$response.body#/id", [
+        ("/api/v1/sirene/enrichments/{enrichment_id}", "get"),
+        ("/api/v1/sirene/enrichments/{enrichment_id}/result", "get")]),
+    ("/api/v1/companies", "post", "200", "code", "$response.body#/code", [
+        ("/api/v1/companies/{code}/settings/{interface}/{key}", "put")]),
+]
+
+
+def describe(app: FastAPI) -> None:
+    """Serve the completed document at the app's OpenAPI URL."""
+
+    def document() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = complete(get_openapi(
+                title=app.title, version=app.version, routes=app.routes,
+                description="raccord's REST API for the ERP. Every error body is described "
+                            "with its status; `Accept-Language: en` for English messages."))
+        return app.openapi_schema
+
+    app.openapi = document  # type: ignore[method-assign]
+
+
+def complete(spec: dict[str, Any]) -> dict[str, Any]:
+    spec.setdefault("components", {})["securitySchemes"] = SCHEMES
+    paths = spec.get("paths", {})
+    for operations in paths.values():
+        for method, operation in operations.items():
+            operation["security"] = READ if method in SAFE else CHANGE
+    for path, method, status, parameter, source, targets in LINKS:
+        answer = paths.get(path, {}).get(method, {}).get("responses", {}).get(status)
+        if answer is None:
+            continue
+        links = answer.setdefault("links", {})
+        for target_path, target_method in targets:
+            target = paths.get(target_path, {}).get(target_method)
+            if target is None:
+                continue
+            name = target["operationId"]
+            links[name] = {"operationId": name, "parameters": {parameter: source}}
+    return spec
