@@ -65,7 +65,8 @@ def interfaces(hub: Hub = Depends(get_hub), _: Account = Depends(reader)) -> lis
 def read_settings(interface: str, request: Request, hub: Hub = Depends(get_hub),
                   _: Account = Depends(reader)) -> Any:
     try:
-        return hub.settings.display_values(interface)
+        # Plain JSON values already: answered as they are (the ERP reads this on every run).
+        return JSONResponse(hub.settings.display_values(interface))
     except SettingError as error:
         return refused(request, error.message)
 

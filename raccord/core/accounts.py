@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from raccord.core.db import Database
 from raccord.core.i18n import Tr
@@ -22,6 +23,7 @@ PASSWORD_MIN_CHARS = 8
 # scrypt reads the whole password: a megabyte-long one costs the server, never the attacker.
 PASSWORD_MAX_CHARS = 1024
 LOGIN_MAX_CHARS = 120
+API_KEY_MEMORY_S = 10.0
 
 
 def hash_password(password: str) -> str:
@@ -88,6 +90,14 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
+# Built once (every request asks who is calling): building a statement costs more than
+# running it.
+BY_LOGIN = select(User.login, User.role, User.technical, User.session_version).where(
+    User.login == bindparam("login"))
+BY_KEY = (select(User.login, User.role, User.technical).join(ApiKey, ApiKey.login == User.login)
+          .where(ApiKey.key_hash == bindparam("digest")))
+
+
 @dataclass(frozen=True)
 class Account:
     login: str
@@ -98,6 +108,7 @@ class Account:
 class Accounts:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._keys: dict[str, tuple[Account, float]] = {}
 
     def add_user(self, login: str, password: str, role: str, technical: bool = False) -> Account:
         login = check_login(login)
@@ -147,13 +158,13 @@ class Accounts:
 
     def session_account(self, login: str, version: object) -> Account | None:
         """The account a console session opens, if that session has not been ended."""
-        with self.db.session() as session:
-            user = session.scalar(select(User).where(User.login == login))
-            if user is None or not isinstance(version, int) or isinstance(version, bool):
-                return None
-            if version != (user.session_version or 0):
-                return None
-            return Account(user.login, Role(user.role), user.technical)
+        if not isinstance(version, int) or isinstance(version, bool):
+            return None
+        with self.db.read() as connection:
+            row = connection.execute(BY_LOGIN, {"login": login}).first()
+        if row is None or version != (row.session_version or 0):
+            return None
+        return Account(row.login, Role(row.role), bool(row.technical))
 
     def end_sessions(self, login: str) -> None:
         """End every console session of `login` (logout: a copied cookie stops working)."""
@@ -163,9 +174,9 @@ class Accounts:
                 user.session_version = (user.session_version or 0) + 1
 
     def get(self, login: str) -> Account | None:
-        with self.db.session() as session:
-            user = session.scalar(select(User).where(User.login == login))
-            return None if user is None else Account(user.login, Role(user.role), user.technical)
+        with self.db.read() as connection:
+            row = connection.execute(BY_LOGIN, {"login": login}).first()
+        return None if row is None else Account(row.login, Role(row.role), bool(row.technical))
 
     def users(self) -> list[Account]:
         with self.db.session() as session:
@@ -185,10 +196,30 @@ class Accounts:
         return token
 
     def by_api_key(self, token: str) -> Account | None:
+        """The key's account. A key found is remembered for API_KEY_MEMORY_S in this process
+        (every ERP call asks); an unknown key is looked up every time (a new one works at
+        once)."""
         digest = hashlib.sha256(token.encode()).hexdigest()
-        with self.db.session() as session:
-            row = session.scalar(select(ApiKey).where(ApiKey.key_hash == digest))
-        return self.get(row.login) if row else None
+        remembered = self._keys.get(digest)
+        if remembered is not None and remembered[1] > time.monotonic():
+            return remembered[0]
+        account = self._key_account(digest)
+        if account is not None:
+            if len(self._keys) > 10_000:
+                self._keys.clear()
+            self._keys[digest] = (account, time.monotonic() + API_KEY_MEMORY_S)
+        return account
+
+    def remembers(self, token: str) -> bool:
+        """Whether `by_api_key` would answer from memory (no database call)."""
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        remembered = self._keys.get(digest)
+        return remembered is not None and remembered[1] > time.monotonic()
+
+    def _key_account(self, digest: str) -> Account | None:
+        with self.db.read() as connection:
+            row = connection.execute(BY_KEY, {"digest": digest}).first()
+        return None if row is None else Account(row.login, Role(row.role), bool(row.technical))
 
     # -- companies -----------------------------------------------------------------------
     def add_company(self, code: str, name: str, siret: str | None = None) -> Company:

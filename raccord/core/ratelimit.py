@@ -236,6 +236,7 @@ class RateLimiter:
         self.storage = cast(Storage, storage_from_string(storage_uri))
         _guard_memory_timer(self.storage)
         self.strategy = MovingWindowRateLimiter(self.storage)
+        self.distributed = storage_uri.startswith("redis")
         self.pacer = Pacer(storage_uri if storage_uri.startswith("redis") else None)
         self.sleep = sleep
         # Redis keeps its counts across restarts; a process's memory does not, so it starts

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from raccord.core.config import DeploymentMode
 from raccord.core.db import Database
@@ -18,6 +18,9 @@ from raccord.core.roles import Role, may_edit, refusal
 from raccord.core.schema import Field, InterfaceSchema, Kind, RuleContext, SettingError
 from raccord.core.secrets import SecretBox
 
+# Built once: building a statement costs more than running it (every API read runs this one).
+STORED = select(Setting.key, Setting.value).where(Setting.interface == bindparam("interface"),
+                                                  Setting.scope == bindparam("scope"))
 SET_MARK = "•••••• (défini / set)"
 UNSET_MARK = "(non défini / not set)"
 
@@ -68,26 +71,33 @@ class SettingsStore:
 
     def values(self, interface: str, scope: str = "") -> dict[str, Any]:
         """Every field's current value, secrets decrypted: for clients, never for display."""
-        schema = self.schema(interface)
-        fields = schema.company_fields if scope else schema.fields
-        values: dict[str, Any] = {f.key: _default(f) for f in fields}
-        with self.db.session() as session:
-            rows = session.scalars(
-                select(Setting).where(Setting.interface == interface, Setting.scope == scope)
-            ).all()
-            known = {f.key: f for f in fields}
-            for row in rows:
-                f = known.get(row.key)
-                if f is not None:
-                    values[row.key] = self._decode(f, row.value)
+        fields = self._fields(interface, scope)
+        values: dict[str, Any] = {f.key: _default(f) for f in fields.values()}
+        for key, stored in self._stored(interface, scope):
+            f = fields.get(key)
+            if f is not None:
+                values[key] = self._decode(f, stored)
         return values
 
     def display_values(self, interface: str, scope: str = "") -> dict[str, Any]:
-        """Values safe to show: a secret becomes True/False (set or not)."""
+        """Values safe to show: a secret becomes True/False (set or not), never decrypted."""
+        fields = self._fields(interface, scope)
+        values: dict[str, Any] = {f.key: _default(f) for f in fields.values()}
+        for key, stored in self._stored(interface, scope):
+            f = fields.get(key)
+            if f is not None:
+                values[key] = stored not in ("", '""') if f.secret else self._decode(f, stored)
+        return {key: bool(value) if fields[key].secret else value
+                for key, value in values.items()}
+
+    def _fields(self, interface: str, scope: str) -> dict[str, Field]:
         schema = self.schema(interface)
-        fields = schema.company_fields if scope else schema.fields
-        values = self.values(interface, scope)
-        return {f.key: bool(values[f.key]) if f.secret else values[f.key] for f in fields}
+        return {f.key: f for f in (schema.company_fields if scope else schema.fields)}
+
+    def _stored(self, interface: str, scope: str) -> list[tuple[str, str]]:
+        with self.db.read() as connection:
+            rows = connection.execute(STORED, {"interface": interface, "scope": scope}).all()
+        return [(row.key, row.value) for row in rows]
 
     # -- saving --------------------------------------------------------------------------
     def set(self, interface: str, key: str, raw: Any, actor: Actor, scope: str = "") -> Any:

@@ -33,6 +33,8 @@ class SignIn:
         self.by_account = Attempts(limiter, "login-account", *PER_ACCOUNT)
         self.by_address = Attempts(limiter, "login-address", *PER_ADDRESS)
         self.keys_by_address = Attempts(limiter, "api-key-address", *API_KEYS_PER_ADDRESS)
+        # In memory, counting attempts costs no network call (with Redis it does).
+        self.cheap_checks = not limiter.distributed
 
     def password(self, login: str, password: str, address: str) -> Account | None:
         """The account, None for a wrong login or password; raises Throttled when this
