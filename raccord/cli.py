@@ -78,7 +78,8 @@ def serve(sandbox: Annotated[bool, typer.Option(help="Start the simulators and p
     from raccord.web import create_app
 
     hub = open_hub()
-    password = ensure_first_login(hub)
+    with refusals():  # RACCORD_ADMIN_PASSWORD follows the password policy too
+        password = ensure_first_login(hub)
     box = None
     if sandbox:
         box = start_sandbox(hub, port=sandbox_port)

@@ -102,3 +102,9 @@ def test_an_unknown_login_takes_as_long_as_a_known_one(hub: Hub) -> None:
     timed("nobody")  # warm up
     known, unknown = timed("olga"), timed("nobody")
     assert unknown > known * 0.5, (known, unknown)
+
+
+def test_the_first_admin_password_follows_the_policy(cli: Cli) -> None:
+    result = cli("serve", RACCORD_ADMIN_PASSWORD="short")
+    assert result.exit_code == 1
+    assert "Password too short" in one_line(result)

@@ -94,3 +94,29 @@ def test_an_invoice_with_a_non_latin_1_name_downloads_under_its_name(api: TestCl
     assert disposition.startswith('attachment; filename="facture Osaka ___.xml"'), disposition
     assert disposition.endswith(
         "filename*=UTF-8''facture%20%C5%8Csaka%20%E8%AB%8B%E6%B1%82%E6%9B%B8.xml")
+
+
+def test_found_by_schemathesis_a_null_closed_flag_and_control_characters(
+        api: TestClient) -> None:
+    """PATCH /thirdparties/{id} with `"closed": null` was a server error ("Not a boolean
+    value"); texts with control characters were stored as sent."""
+    created = api.post("/api/v1/thirdparties", json={"kind": "customer", "name": "Dupont"})
+    assert created.status_code == 201, created.text
+    party = created.json()["id"]
+    nulls = api.patch(f"/api/v1/thirdparties/{party}", json={"closed": None, "city": None})
+    assert nulls.status_code == 200 and nulls.json()["closed"] is False
+    assert nulls.json()["city"] == ""
+    control = api.patch(f"/api/v1/thirdparties/{party}", json={"address1": "rue\x00\x1b"})
+    assert control.status_code == 422 and "control character" in control.json()["error_en"]
+
+
+def test_found_by_schemathesis_one_character_removed_an_authority(api: TestClient,
+                                                                  hub: Hub) -> None:
+    """`DELETE /certificates/0` removed the first authority whose fingerprint starts with 0."""
+    import trustme
+
+    info = hub.trust.add(trustme.CA().cert_pem.bytes(), "test")
+    for prefix in (info.fingerprint[:1], info.fingerprint[:15]):
+        assert api.delete(f"/api/v1/certificates/{prefix}").status_code == 422
+    assert [c.fingerprint for c in hub.trust.list()] == [info.fingerprint]
+    assert api.delete(f"/api/v1/certificates/{info.fingerprint[:16]}").status_code == 200
