@@ -21,8 +21,8 @@ SCHEMES = {
                   "description": "With the console session, for anything but a read: the "
                                  "token of the console's pages (meta csrf-token)."},
 }
-READ = [{"apiKey": []}, {"consoleSession": []}]
-CHANGE = [{"apiKey": []}, {"consoleSession": [], "csrfToken": []}]
+READ: list[dict[str, list[str]]] = [{"apiKey": []}, {"consoleSession": []}]
+CHANGE: list[dict[str, list[str]]] = [{"apiKey": []}, {"consoleSession": [], "csrfToken": []}]
 SAFE = {"get", "head", "options"}
 
 # (creating operation, its success status, the id in its answer) → operations taking it.

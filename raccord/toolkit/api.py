@@ -7,7 +7,7 @@ anything. Wrong keys are throttled per client address (429 with Retry-After)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Union
 
 from fastapi import Depends, HTTPException, Request
@@ -59,7 +59,7 @@ async def current_account(request: Request, hub: InterfaceHub = Depends(get_hub)
     raise HTTPException(401, "Authentication required: send 'Authorization: Bearer <API key>'")
 
 
-def require_role(minimum: Role) -> Callable[..., Account]:
+def require_role(minimum: Role) -> Callable[..., Awaitable[Account]]:
     async def dependency(account: Account = Depends(current_account)) -> Account:
         if not at_least(account.role, minimum):
             raise HTTPException(403, f"This needs the role {minimum.value} or above.")
