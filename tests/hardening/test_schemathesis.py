@@ -6,6 +6,7 @@ not match their declared schema."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -106,8 +107,9 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(served: Serv
                                                                    tmp_path: Path) -> None:
     first = schemathesis(served, tmp_path / "sirene", MAX_TIME_S // 3,
                          "--include-tag", "thirdparties", "--include-tag", "sirene")
-    assert "Selected: 11/32" in first, first[-2000:]
+    selected, total = map(int, re.search(r"Selected: (\d+)/(\d+)", first).groups())  # type: ignore[union-attr]
+    assert selected >= 11, first[-2000:]
     excluded = [arg for name in CALLS_SIRENE for arg in ("--exclude-operation-id", name)]
     rest = schemathesis(served, tmp_path / "rest", MAX_TIME_S - MAX_TIME_S // 3, *excluded)
-    assert "Selected: 29/32" in rest, rest[-2000:]
+    assert f"Selected: {total - len(CALLS_SIRENE)}/{total}" in rest, rest[-2000:]
     assert "unexpected error" not in served.log.read_text()
