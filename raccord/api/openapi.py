@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from raccord.toolkit.api import CSRF_HEADER
+from raccord.toolkit.api import CSRF_HEADER, DESCRIPTIONS, RETRY_AFTER, ErrorDetail, Refusal
 
 SCHEMES = {
     "apiKey": {"type": "http", "scheme": "bearer",
@@ -62,14 +62,35 @@ def describe(app: FastAPI) -> None:
     app.openapi = document  # type: ignore[method-assign]
 
 
+def _common_errors() -> dict[str, dict[str, Any]]:
+    detail = {"$ref": "#/components/schemas/ErrorDetail"}
+    refusal = {"anyOf": [{"$ref": "#/components/schemas/Refusal"}, detail]}
+    answers: dict[str, dict[str, Any]] = {}
+    for code in (400, 401, 403, 404, 422, 429):
+        answers[str(code)] = {"description": DESCRIPTIONS[code],
+                              "content": {"application/json": {"schema": refusal}}}
+    answers["429"]["headers"] = RETRY_AFTER
+    return answers
+
+
 def complete(spec: dict[str, Any]) -> dict[str, Any]:
-    spec.setdefault("components", {})["securitySchemes"] = SCHEMES
+    components = spec.setdefault("components", {})
+    components["securitySchemes"] = SCHEMES
+    schemas = components.setdefault("schemas", {})
+    schemas.setdefault("ErrorDetail", ErrorDetail.model_json_schema())
+    schemas.setdefault("Refusal", Refusal.model_json_schema())
+    common = _common_errors()
     paths = spec.get("paths", {})
-    for operations in paths.values():
+    for path, operations in paths.items():
         for method, operation in operations.items():
             operation["security"] = READ if method in SAFE else CHANGE
-    for path, method, status, parameter, source, targets in LINKS:
-        answer = paths.get(path, {}).get(method, {}).get("responses", {}).get(status)
+            # Every route answers these, whichever router declared it.
+            answers = operation.setdefault("responses", {})
+            for code, answer in common.items():
+                if code != "404" or "{" in path:  # what a path names may not exist
+                    answers.setdefault(code, answer)
+    for creation, method, status, parameter, source, targets in LINKS:
+        answer = paths.get(creation, {}).get(method, {}).get("responses", {}).get(status)
         if answer is None:
             continue
         links = answer.setdefault("links", {})

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
 from raccord.core.accounts import Account
+from raccord.core.httpsafe import Count
 from raccord.core.hub import Hub
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.roles import Role
@@ -68,8 +69,8 @@ def _full(hub: Hub, row: Appointment) -> dict[str, Any]:
 
 
 @router.get("/appointments")
-def list_appointments(mailbox: str | None = None, state: str | None = None, limit: int = 100,
-                      offset: int = 0, hub: Hub = Depends(get_hub),
+def list_appointments(mailbox: str | None = None, state: str | None = None, limit: Count = 100,
+                      offset: Count = 0, hub: Hub = Depends(get_hub),
                       _: Account = Depends(reader)) -> list[dict[str, Any]]:
     with hub.db.session() as session:
         query = select(Appointment).order_by(Appointment.id)

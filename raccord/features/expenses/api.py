@@ -28,6 +28,7 @@ from pydantic import BaseModel
 
 from raccord.core.accounts import Account
 from raccord.core.diagnosis import ServiceError
+from raccord.core.httpsafe import RowId
 from raccord.core.i18n import pick_language
 from raccord.core.roles import Role
 from raccord.features.expenses import mileage, service
@@ -77,7 +78,7 @@ def export(state: str | None = None, employee: str | None = None,
 
 
 @router.get("/expense-reports/{report_id}")
-def read_report(report_id: int, request: Request, hub: InterfaceHub = Depends(get_hub),
+def read_report(report_id: RowId, request: Request, hub: InterfaceHub = Depends(get_hub),
                 account: Account = Depends(anyone)) -> Any:
     try:
         return service.report_dict(hub, service.get_report(hub, account, report_id))
@@ -86,7 +87,7 @@ def read_report(report_id: int, request: Request, hub: InterfaceHub = Depends(ge
 
 
 @router.post("/expense-reports/{report_id}/expenses", status_code=201)
-def add_expense(report_id: int, data: ExpenseData, request: Request,
+def add_expense(report_id: RowId, data: ExpenseData, request: Request,
                 hub: InterfaceHub = Depends(get_hub), account: Account = Depends(anyone)) -> Any:
     try:
         expense = service.add_expense(hub, account, report_id, data)
@@ -96,7 +97,7 @@ def add_expense(report_id: int, data: ExpenseData, request: Request,
 
 
 @router.patch("/expenses/{expense_id}")
-def correct_expense(expense_id: int, changes: dict[str, Any], request: Request,
+def correct_expense(expense_id: RowId, changes: dict[str, Any], request: Request,
                     hub: InterfaceHub = Depends(get_hub),
                     account: Account = Depends(anyone)) -> Any:
     try:
@@ -108,7 +109,7 @@ def correct_expense(expense_id: int, changes: dict[str, Any], request: Request,
 
 
 @router.delete("/expenses/{expense_id}", status_code=204, response_class=Response)
-def delete_expense(expense_id: int, request: Request, hub: InterfaceHub = Depends(get_hub),
+def delete_expense(expense_id: RowId, request: Request, hub: InterfaceHub = Depends(get_hub),
                    account: Account = Depends(anyone)) -> Response:
     try:
         service.delete_expense(hub, account, expense_id)
@@ -118,7 +119,7 @@ def delete_expense(expense_id: int, request: Request, hub: InterfaceHub = Depend
 
 
 @router.post("/expense-reports/{report_id}/receipts", status_code=201)
-async def upload_receipt(report_id: int, request: Request, file: UploadFile = File(...),
+async def upload_receipt(report_id: RowId, request: Request, file: UploadFile = File(...),
                          provider: str | None = None, hub: InterfaceHub = Depends(get_hub),
                          account: Account = Depends(anyone)) -> Any:
     content = await file.read(service_max() + 1)
@@ -140,7 +141,7 @@ def service_max() -> int:
 
 
 @router.post("/receipt-proposals/{proposal_id}/confirm", status_code=201)
-def confirm_proposal(proposal_id: int, data: ExpenseData, request: Request,
+def confirm_proposal(proposal_id: RowId, data: ExpenseData, request: Request,
                      hub: InterfaceHub = Depends(get_hub),
                      account: Account = Depends(anyone)) -> Any:
     try:
@@ -155,7 +156,7 @@ class Decision(BaseModel):
 
 
 @router.post("/expense-reports/{report_id}/{action}")
-def move(report_id: int, action: str, request: Request, decision: Decision | None = None,
+def move(report_id: RowId, action: str, request: Request, decision: Decision | None = None,
          hub: InterfaceHub = Depends(get_hub), account: Account = Depends(anyone)) -> Any:
     if action not in service.MOVES:
         return JSONResponse({"reason": "not_found", "error": "submit, approve, refuse or pay"},

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from raccord.core.accounts import Account
+from raccord.core.httpsafe import RowId, content_disposition
 from raccord.core.i18n import Tr
 from raccord.features.expenses import service
 from raccord.features.expenses.mileage import VEHICLE_LABELS
@@ -124,7 +125,7 @@ async def create(request: Request, account: Account = Depends(any_account)) -> R
     return RedirectResponse(f"/expenses/{report.id}", 303)
 
 
-def _report_page(request: Request, account: Account, report_id: int, status_code: int = 200,
+def _report_page(request: Request, account: Account, report_id: RowId, status_code: int = 200,
                  error: Tr | None = None, **context: Any) -> Response:
     hub = hub_of(request)
     try:
@@ -146,13 +147,13 @@ def _report_page(request: Request, account: Account, report_id: int, status_code
 
 
 @router.get("/expenses/{report_id}")
-def report_page(report_id: int, request: Request,
+def report_page(report_id: RowId, request: Request,
                 account: Account = Depends(any_account)) -> Response:
     return _report_page(request, account, report_id)
 
 
 @router.post("/expenses/{report_id}/receipt", dependencies=[Depends(check_csrf)])
-async def upload(report_id: int, request: Request,
+async def upload(report_id: RowId, request: Request,
                  account: Account = Depends(any_account)) -> Response:
     form = await request.form()
     upload_file = form.get("file")
@@ -178,11 +179,11 @@ def sample_receipt(index: int, request: Request,
         return render(request, "message.html", 404, message=service.NOT_FOUND)
     content, _, content_type = sample(index)
     return Response(content, media_type=content_type, headers={
-        "Content-Disposition": f'attachment; filename="receipt-sample-{index + 1}.jpg"'})
+        "Content-Disposition": content_disposition(f"receipt-sample-{index + 1}.jpg")})
 
 
 @router.get("/expenses/proposals/{proposal_id}")
-def proposal_page(proposal_id: int, request: Request,
+def proposal_page(proposal_id: RowId, request: Request,
                   account: Account = Depends(any_account)) -> Response:
     try:
         proposal = service.get_proposal(hub_of(request), account, proposal_id)
@@ -193,7 +194,7 @@ def proposal_page(proposal_id: int, request: Request,
 
 
 @router.get("/expenses/proposals/{proposal_id}/file")
-def proposal_file(proposal_id: int, request: Request,
+def proposal_file(proposal_id: RowId, request: Request,
                   account: Account = Depends(any_account)) -> Response:
     try:
         proposal = service.get_proposal(hub_of(request), account, proposal_id)
@@ -235,7 +236,7 @@ def _receipt_data(form: Any) -> ExpenseData:
 
 
 @router.post("/expenses/proposals/{proposal_id}", dependencies=[Depends(check_csrf)])
-async def confirm(proposal_id: int, request: Request,
+async def confirm(proposal_id: RowId, request: Request,
                   account: Account = Depends(any_account)) -> Response:
     hub = hub_of(request)
     form = await request.form()
@@ -254,7 +255,7 @@ async def confirm(proposal_id: int, request: Request,
 
 
 @router.post("/expenses/{report_id}/expense", dependencies=[Depends(check_csrf)])
-async def add_manual(report_id: int, request: Request,
+async def add_manual(report_id: RowId, request: Request,
                      account: Account = Depends(any_account)) -> Response:
     form = await request.form()
     try:
@@ -265,7 +266,7 @@ async def add_manual(report_id: int, request: Request,
 
 
 @router.post("/expenses/{report_id}/trip", dependencies=[Depends(check_csrf)])
-async def add_trip(report_id: int, request: Request,
+async def add_trip(report_id: RowId, request: Request,
                    account: Account = Depends(any_account)) -> Response:
     hub = hub_of(request)
     form = await request.form()
@@ -296,7 +297,7 @@ async def add_trip(report_id: int, request: Request,
 
 @router.post("/expenses/{report_id}/expenses/{expense_id}/delete",
              dependencies=[Depends(check_csrf)])
-def delete(report_id: int, expense_id: int, request: Request,
+def delete(report_id: RowId, expense_id: RowId, request: Request,
            account: Account = Depends(any_account)) -> Response:
     try:
         service.delete_expense(hub_of(request), account, expense_id)
@@ -306,7 +307,7 @@ def delete(report_id: int, expense_id: int, request: Request,
 
 
 @router.post("/expenses/{report_id}/move/{action}", dependencies=[Depends(check_csrf)])
-async def move(report_id: int, action: str, request: Request,
+async def move(report_id: RowId, action: str, request: Request,
                account: Account = Depends(any_account)) -> Response:
     form = await request.form()
     if action not in service.MOVES:
@@ -319,7 +320,7 @@ async def move(report_id: int, action: str, request: Request,
 
 
 @router.get("/expenses/{report_id}/export.csv")
-def export(report_id: int, request: Request, account: Account = Depends(any_account)) -> Response:
+def export(report_id: RowId, request: Request, account: Account = Depends(any_account)) -> Response:
     hub = hub_of(request)
     try:
         report = service.get_report(hub, account, report_id)
@@ -327,11 +328,11 @@ def export(report_id: int, request: Request, account: Account = Depends(any_acco
         return _error_page(request, error)
     return Response(service.export_csv(hub, [report]), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition":
-                             f'attachment; filename="expense-report-{report_id}.csv"'})
+                             content_disposition(f"expense-report-{report_id}.csv")})
 
 
 @router.get("/expenses/{report_id}/receipts/{expense_id}")
-def receipt_file(report_id: int, expense_id: int, request: Request,
+def receipt_file(report_id: RowId, expense_id: RowId, request: Request,
                  account: Account = Depends(any_account)) -> Response:
     hub = hub_of(request)
     try:

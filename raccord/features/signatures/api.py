@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import Field
 
 from raccord.core.accounts import Account
+from raccord.core.httpsafe import Count, RowId, content_disposition
 from raccord.core.hub import Hub
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.roles import Role
@@ -45,7 +46,7 @@ def _refused(request: Request, message: Tr, status: int = 422) -> JSONResponse:
                          "error_en": message.en}, status_code=status)
 
 
-def _unknown(request: Request, request_id: int) -> JSONResponse:
+def _unknown(request: Request, request_id: RowId) -> JSONResponse:
     return _refused(request, Tr(f"Demande de signature {request_id} inconnue.",
                                 f"Unknown signature request {request_id}."), 404)
 
@@ -70,7 +71,7 @@ def create(body: RequestBody, request: Request, hub: Hub = Depends(get_hub),
 
 @router.get("")
 def listing(request: Request, company: str | None = None, state: str | None = None,
-            reference: str | None = None, limit: int = 100, hub: Hub = Depends(get_hub),
+            reference: str | None = None, limit: Count = 100, hub: Hub = Depends(get_hub),
             _: Account = Depends(reader)) -> list[dict[str, Any]]:
     rows = store.listing(hub, company=company, state=state, reference=reference,
                          limit=max(1, min(limit, 1000)))
@@ -90,7 +91,7 @@ async def universign_webhook(request: Request, hub: Hub = Depends(get_hub)) -> A
 
 
 @router.get("/{request_id}")
-def read(request_id: int, request: Request, hub: Hub = Depends(get_hub),
+def read(request_id: RowId, request: Request, hub: Hub = Depends(get_hub),
          _: Account = Depends(reader)) -> Any:
     found = store.get(hub, request_id)
     if found is None:
@@ -99,7 +100,7 @@ def read(request_id: int, request: Request, hub: Hub = Depends(get_hub),
 
 
 @router.post("/{request_id}/cancel")
-def cancel(request_id: int, request: Request, hub: Hub = Depends(get_hub),
+def cancel(request_id: RowId, request: Request, hub: Hub = Depends(get_hub),
            account: Account = Depends(sender)) -> Any:
     try:
         return views.summary(intake.cancel(hub, request_id, account.login), _lang(request))
@@ -108,7 +109,7 @@ def cancel(request_id: int, request: Request, hub: Hub = Depends(get_hub),
 
 
 @router.post("/{request_id}/remind")
-def remind(request_id: int, request: Request, hub: Hub = Depends(get_hub),
+def remind(request_id: RowId, request: Request, hub: Hub = Depends(get_hub),
            account: Account = Depends(sender)) -> Any:
     try:
         return views.summary(intake.remind(hub, request_id, account.login), _lang(request))
@@ -116,7 +117,7 @@ def remind(request_id: int, request: Request, hub: Hub = Depends(get_hub),
         return _refused(request, refused.message, refused.status)
 
 
-def _pdf(request: Request, hub: Hub, request_id: int, which: str) -> Response:
+def _pdf(request: Request, hub: Hub, request_id: RowId, which: str) -> Response:
     found = store.get(hub, request_id)
     if found is None:
         return _unknown(request, request_id)
@@ -126,18 +127,17 @@ def _pdf(request: Request, hub: Hub, request_id: int, which: str) -> Response:
                                     "Not signed by everyone yet: nothing to download."), 409)
     stem = found.file_name.removesuffix(".pdf")
     name = f"{stem} - signé.pdf" if which == "signed" else f"{stem} - attestation.pdf"
-    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_")
     return Response(content, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{ascii_name}"'})
+        "Content-Disposition": content_disposition(name)})
 
 
 @router.get("/{request_id}/signed-document")
-def signed_document(request_id: int, request: Request, hub: Hub = Depends(get_hub),
+def signed_document(request_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                     _: Account = Depends(reader)) -> Response:
     return _pdf(request, hub, request_id, "signed")
 
 
 @router.get("/{request_id}/attestation")
-def attestation(request_id: int, request: Request, hub: Hub = Depends(get_hub),
+def attestation(request_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                 _: Account = Depends(reader)) -> Response:
     return _pdf(request, hub, request_id, "attestation")

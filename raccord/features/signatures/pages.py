@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from raccord.core.accounts import Account
+from raccord.core.httpsafe import RowId
 from raccord.core.i18n import Tr
 from raccord.features.signatures import intake, store, views
 from raccord.features.signatures.screen import followup_summary
@@ -66,7 +67,7 @@ def listing(request: Request, company: str = "", state: str = "",
                   companies=hub.accounts.companies(), company=company, state=state)
 
 
-def _detail(request: Request, request_id: int, status_code: int = 200, **context: object
+def _detail(request: Request, request_id: RowId, status_code: int = 200, **context: object
             ) -> Response:
     hub = hub_of(request)
     found = store.get(hub, request_id)
@@ -78,12 +79,12 @@ def _detail(request: Request, request_id: int, status_code: int = 200, **context
 
 
 @router.get("/signatures/{request_id}")
-def detail(request_id: int, request: Request, account: Account = Depends(signed_in)
+def detail(request_id: RowId, request: Request, account: Account = Depends(signed_in)
            ) -> Response:
     return _detail(request, request_id)
 
 
-def _act(request: Request, request_id: int, account: Account,
+def _act(request: Request, request_id: RowId, account: Account,
          action: Callable[[Hub, int, str], object], done: Tr) -> Response:
     try:
         action(hub_of(request), request_id, account.login)
@@ -93,13 +94,13 @@ def _act(request: Request, request_id: int, account: Account,
 
 
 @router.post("/signatures/{request_id}/cancel", dependencies=[Depends(check_csrf)])
-def cancel(request_id: int, request: Request, account: Account = Depends(may_change)
+def cancel(request_id: RowId, request: Request, account: Account = Depends(may_change)
            ) -> Response:
     return _act(request, request_id, account, intake.cancel, Tr("Annulée.", "Cancelled."))
 
 
 @router.post("/signatures/{request_id}/remind", dependencies=[Depends(check_csrf)])
-def remind(request_id: int, request: Request, account: Account = Depends(may_change)
+def remind(request_id: RowId, request: Request, account: Account = Depends(may_change)
            ) -> Response:
     return _act(request, request_id, account, intake.remind,
                 Tr("Relance envoyée.", "Reminder sent."))
