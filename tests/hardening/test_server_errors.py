@@ -120,3 +120,18 @@ def test_found_by_schemathesis_one_character_removed_an_authority(api: TestClien
         assert api.delete(f"/api/v1/certificates/{prefix}").status_code == 422
     assert [c.fingerprint for c in hub.trust.list()] == [info.fingerprint]
     assert api.delete(f"/api/v1/certificates/{info.fingerprint[:16]}").status_code == 200
+
+
+def test_found_by_schemathesis_control_characters_in_an_invoice_and_cancelling_an_invalid_one(
+        api: TestClient) -> None:
+    """A control character in a text of the invoice data, or cancelling an invalid invoice,
+    were server errors."""
+    data = sample("CTRL-1").model_dump(mode="json")
+    data["buyer"]["name"] = "Destinataire\x0cpublic"
+    sent = api.post("/api/v1/einvoicing/invoices?company=DEMO", json=data)
+    assert sent.status_code == 422 and "control character" in sent.json()["error_en"]
+    invalid = api.post("/api/v1/einvoicing/invoices?company=DEMO",
+                       json=sample("CTRL-2", buyer_siret="123").model_dump(mode="json"))
+    assert invalid.status_code == 422, invalid.text
+    cancel = api.post(f"/api/v1/einvoicing/invoices/{invalid.json()['id']}/cancel")
+    assert cancel.status_code == 409

@@ -75,6 +75,14 @@ def receive(hub: Hub, company: str, actor: str, *, data: InvoiceData | None = No
                                    "Nothing to send: give an invoice."))
     except documents.UnreadableFile as error:
         raise IntakeRefused(error.message) from None
+    except ValueError as error:  # lxml refuses control characters in a text of the invoice
+        if "XML compatible" not in str(error):
+            raise
+        raise IntakeRefused(Tr(
+            "Un texte de la facture contient un caractère de contrôle (NUL, ESC…) : "
+            "retirez-le.",
+            "A text of the invoice holds a control character (NUL, ESC…): remove it.")
+        ) from None
     problems = fatal(check_document(documents.xml_root(doc.xml), data,
                                     facturx=doc.format is Format.FACTURX,
                                     company_siret=known.siret))
@@ -192,9 +200,8 @@ def cancel(hub: Hub, invoice_id: int, actor: str) -> EInvoice:
     if invoice is None:
         raise IntakeRefused(Tr(f"Facture {invoice_id} inconnue.", f"Unknown invoice "
                                                                    f"{invoice_id}."), 404)
-    if State(invoice.state) not in BEFORE_DEPOSIT - {State.FAILED} or not store.move(
-            hub, invoice, State.CANCELLED, actor, Tr("Annulée avant dépôt.",
-                                                     "Cancelled before deposit.")):
+    if State(invoice.state) not in BEFORE_DEPOSIT - {State.FAILED} or not _cancelled(
+            hub, invoice, actor):
         raise IntakeRefused(Tr(
             f"La facture {invoice.number} est {label(invoice.state).fr} : seule une facture "
             "en attente de dépôt peut être annulée.",
@@ -203,6 +210,14 @@ def cancel(hub: Hub, invoice_id: int, actor: str) -> EInvoice:
     found = store.get(hub, invoice_id)
     assert found is not None
     return found
+
+
+def _cancelled(hub: Hub, invoice: EInvoice, actor: str) -> bool:
+    try:
+        return bool(store.move(hub, invoice, State.CANCELLED, actor,
+                               Tr("Annulée avant dépôt.", "Cancelled before deposit.")))
+    except ValueError:  # a state the machine does not leave for "cancelled" (invalid)
+        return False
 
 
 def resend(hub: Hub, invoice_id: int, actor: str) -> Receipt:
