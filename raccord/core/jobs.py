@@ -23,12 +23,15 @@ from sqlalchemy import select, update
 from raccord.core.files import private_file
 from raccord.core.i18n import Tr
 from raccord.core.models import JobRun, ScheduleState, aware, utcnow
+from raccord.core.words import counts_tr, task_label
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
 
 log = logging.getLogger("raccord.jobs")
 JobFunction = Callable[..., "dict[str, int] | None"]
+# A run's error holds the English text, then this mark and the French one (see `run_error`).
+ERROR_FR_MARK = "\n[fr] "
 
 
 @dataclass(frozen=True)
@@ -151,10 +154,12 @@ def run_job(hub: Hub, name: str, kwargs: dict[str, Any]) -> JobRun:
         message = getattr(exc, "message", None)
         if message is None and diagnosis is not None:
             message = diagnosis.message
-        said = message if isinstance(message, Tr) else None
-        error = hub.redactor.text(message.en if message is not None else f"{type(exc).__name__}:"
-                                  f" {exc}")
-        log.warning("job %s failed: %s", name, error)
+        plain = f"{type(exc).__name__}: {exc}"
+        said = Tr(hub.redactor.text(message.fr), hub.redactor.text(message.en)) if isinstance(
+            message, Tr) else Tr(hub.redactor.text(plain), hub.redactor.text(plain))
+        # Both languages are kept (the page shows the reader's); English first, for the logs.
+        error = said.en if said.fr == said.en else f"{said.en}{ERROR_FR_MARK}{said.fr}"
+        log.warning("job %s failed: %s", name, said.en)
     with hub.db.session() as session:
         row = session.get(JobRun, run_id)
         assert row is not None
@@ -163,7 +168,10 @@ def run_job(hub: Hub, name: str, kwargs: dict[str, Any]) -> JobRun:
         row.counts = counts
         row.error = error
     if definition.interface is not None and definition.interface in hub.settings.schemas:
-        summary: str | Tr = said or error or f"{name}: {counts or {}}"
+        task = task_label(name)
+        done = counts_tr(counts)
+        summary = said or Tr(f"{task.fr} : {done.fr or 'rien à faire'}.",
+                             f"{task.en}: {done.en or 'nothing to do'}.")
         hub.record_status(definition.interface, outcome == "success", f"job:{name}", summary,
                           transient=transient)
     return row
@@ -253,6 +261,12 @@ class Scheduler:
                 self.hub.jobs.enqueue(schedule.job)
                 enqueued.append(schedule.job)
         return enqueued
+
+
+def run_error(run: JobRun, lang: str) -> str:
+    """A run's error in the reader's language."""
+    english, _, french = (run.error or "").partition(ERROR_FR_MARK)
+    return french if lang == "fr" and french else english
 
 
 def recent_runs(hub: Hub, limit: int = 50, interface: str | None = None) -> list[JobRun]:

@@ -9,10 +9,11 @@ from raccord.core.roles import Role
 from raccord.core.schema import SettingError
 from raccord.core.settings_store import SYSTEM, company_scope
 from raccord.core.simulator import Simulator
+from raccord.interfaces.demo import DEMO
 from raccord.interfaces.hub import InterfaceHub
 from raccord.sandbox.server import SandboxCA, ThreadedServer, sandbox_app
 
-DEMO_COMPANY = ("DEMO", "Démo SARL", "73282932000074")
+DEMO_COMPANY = (DEMO.code, DEMO.name, DEMO.siret)
 TECHNICAL_LOGIN = "raccord-bot"
 TECHNICAL_PASSWORD = "sandbox-bot-password"
 

@@ -9,18 +9,60 @@ from typing import Any
 from fastapi import Depends, Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
-from jinja2 import FileSystemLoader
+from jinja2 import FileSystemLoader, pass_context
+from jinja2.runtime import Context
 
+from raccord.core import formats, words
 from raccord.core.accounts import Account
 from raccord.core.i18n import Tr, pick_language
+from raccord.core.jobs import run_error
 from raccord.core.roles import ROLE_LABELS, Role, at_least
+from raccord.core.settings_store import SET_MARK, UNSET_MARK
 from raccord.interfaces.hub import InterfaceHub
+
 from raccord.toolkit.sessions import csrf_matches, csrf_token, session_account
-from raccord.toolkit.texts import TEXTS
+from raccord.toolkit.texts import MODE_LABELS, TEXTS
 
 # The console's own templates come first; each feature adds its folder (add_template_folder).
 _FOLDERS: list[str] = [str(Path(__file__).parent.parent / "console" / "templates")]
 TEMPLATES = Jinja2Templates(directory=_FOLDERS[0])
+
+
+def _in_language(function: Any) -> Any:
+    """A Jinja filter that writes its value in the page's language."""
+    @pass_context
+    def written(context: Context, value: Any, *args: Any) -> str:
+        return str(function(value, *args, lang=context.get("lang", "fr")))
+    return written
+
+
+def _plural(count: int, one: Tr, many: Tr, lang: str) -> str:
+    return formats.plural(int(count or 0), one, many, lang)
+
+
+def _shown_value(value: Any, lang: str) -> str:
+    """A value from the change history (a secret's mark in the reader's language)."""
+    if value == SET_MARK:
+        return TEXTS["secret_set"](lang)
+    if value == UNSET_MARK:
+        return TEXTS["not_set"](lang)
+    return "" if value is None else str(value)
+
+
+TEMPLATES.env.filters.update({
+    "money": _in_language(lambda v, currency="EUR", lang="fr": formats.money(v, currency, lang)),
+    "num": _in_language(lambda v, digits=None, lang="fr": formats.number(v, lang, digits)),
+    "percent": _in_language(lambda v, digits=1, lang="fr": formats.percent(v, lang, digits)),
+    "day": _in_language(lambda v, lang="fr": formats.day(v, lang)),
+    "moment": _in_language(lambda v, seconds=False, lang="fr": formats.moment(v, lang, seconds)),
+    "clock": _in_language(lambda v, lang="fr": formats.clock(v, lang)),
+    "plural": _in_language(_plural),
+    "counts": _in_language(lambda v, lang="fr": words.counts_text(v, lang)),
+    "outcome": _in_language(lambda v, lang="fr": words.outcome_label(v)(lang)),
+    "task": _in_language(lambda v, lang="fr": words.task_label(v)(lang)),
+    "duration": _in_language(lambda v, lang="fr": formats.duration(float(v or 0), lang)),
+    "shown": _in_language(_shown_value),
+})
 
 
 def add_template_folder(folder: Path) -> None:
@@ -98,7 +140,13 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         "request": request, "lang": lang, "t": t, "tr": tr, "hub": hub, "account": account,
         "csrf": csrf_token(request), "interfaces": list(hub.interfaces.values()),
         "role_label": (lambda r: ROLE_LABELS[Role(r)](lang)), "mode": hub.env.mode.value,
+        "mode_label": MODE_LABELS.get(hub.env.mode.value, Tr(hub.env.mode.value,
+                                                             hub.env.mode.value))(lang),
+        "sandbox": bool(getattr(request.app.state, "sandbox", None)),
         "path": request.url.path,
+        "run_error": run_error,
+        "call_outcome": lambda outcome: words.call_outcome(outcome)(lang),
+        "status_source": lambda source: words.status_source(source)(lang),
         "feature_nav": [(path, label) for path, label, least
                         in getattr(request.app.state, "feature_nav", [])
                         if account is not None and at_least(account.role, least)],

@@ -17,14 +17,14 @@ from raccord.sandbox.setup import Sandbox
 BUYER_PLAIN = "12345678200051"
 BUYER_EJ = "12345678200036"
 BUYER_SERVICE = "12345678200028"
-DEMO_SIRET = "73282932000074"
+DEMO_SIRET = "90243187300014"
 
 
 def sample(number: str = "F-2026-0001", buyer_siret: str = BUYER_PLAIN, **changes: Any
            ) -> InvoiceData:
     data: dict[str, Any] = {
         "number": number, "issue_date": "2026-11-20", "due_date": "2026-12-20",
-        "seller": {"name": "Démo SARL", "siret": DEMO_SIRET, "vat_id": "FR44732829320",
+        "seller": {"name": "Démo SARL", "siret": DEMO_SIRET, "vat_id": "FR23902431873",
                    "address": {"line1": "1 rue de la Paix", "postcode": "75002",
                                "city": "Paris"}},
         "buyer": {"name": "Destinataire public", "siret": buyer_siret,

@@ -48,8 +48,8 @@ def test_a_rejected_transmission_is_corrected_and_sent_again(
     expect(page.locator("#state")).to_have_attribute("data-state", "rejected")
     expect(page.locator("#errors")).to_contain_text("n'est pas reference dans notre systeme")
     fixed = tmp_path / "WEB-1.json"
-    fixed.write_text(sample("WEB-1", seller={"name": "Qualif", "siret": "33254021516357",
-                                             "vat_id": "FR04332540215",
+    fixed.write_text(sample("WEB-1", seller={"name": "Qualif", "siret": "33254021000017",
+                                             "vat_id": "FR86332540210",
                                              "address": {"city": "Paris"}}).model_dump_json())
     page.set_input_files("#correct input[type=file]", str(fixed))
     page.click("#correct button[type=submit]")

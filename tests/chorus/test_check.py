@@ -19,7 +19,7 @@ def test_chorus_test_passes_against_the_sandbox(sandboxed_hub: Hub) -> None:
     [report] = sandboxed_hub.run_tests("chorus")
     assert report.ok, report.summary("en")
     notes = " ".join(n.en for n in report.notes)
-    assert "73282932000074" in notes  # the DEMO company's structure, seen through cpro-account
+    assert "90243187300014" in notes  # the DEMO company's structure, seen through cpro-account
     assert "Warning" not in notes
 
 

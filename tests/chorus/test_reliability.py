@@ -33,7 +33,7 @@ def test_with_ten_percent_of_calls_failing_every_invoice_ends_once(
     assert set(final.values()) <= {"integrated", "failed"}, Counter(final.values())
     deposited = sim.portal.deposits
     for number, state in final.items():
-        count = deposited[f"73282932000074/{number}"]
+        count = deposited[f"90243187300014/{number}"]
         assert count <= 1, f"{number} deposited {count} times"
         if state == "integrated":
             assert count == 1
@@ -88,5 +88,5 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_deposits_nothing_twice(
         second.wait(timeout=20)
     final = drain(chorus_hub, timeout_s=30)
     assert set(final.values()) == {State.INTEGRATED.value}
-    assert all(sim.portal.deposits[f"73282932000074/{n}"] == 1 for n in numbers), \
+    assert all(sim.portal.deposits[f"90243187300014/{n}"] == 1 for n in numbers), \
         {k: v for k, v in sim.portal.deposits.items() if v != 1}

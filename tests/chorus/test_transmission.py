@@ -17,7 +17,7 @@ from tests.chorus.helpers import drain
 
 
 def deposits(sim: ChorusSimulator, number: str) -> int:
-    return sim.portal.deposits[f"73282932000074/{number}"]
+    return sim.portal.deposits[f"90243187300014/{number}"]
 
 
 def test_an_invoice_goes_from_the_erp_to_payment_with_its_history(
@@ -91,8 +91,8 @@ def test_a_rejected_invoice_shows_the_portals_reason_and_is_resent_corrected(
     rejected = store.get(chorus_hub, receipt.id)
     assert rejected is not None
     assert "n'est pas reference" in rejected.errors[0]["fr"]
-    fixed = sample("R-1", seller={"name": "Qualif", "siret": "33254021516357",
-                                  "vat_id": "FR04332540215", "address": {"city": "Paris"}})
+    fixed = sample("R-1", seller={"name": "Qualif", "siret": "33254021000017",
+                                  "vat_id": "FR86332540210", "address": {"city": "Paris"}})
     again = intake.receive(chorus_hub, "QUALIF", "erp", data=fixed)
     assert again.id == receipt.id and again.state == "queued"
     assert drain(chorus_hub) == {"R-1": "integrated"}

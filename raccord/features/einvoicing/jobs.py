@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from raccord.core.i18n import Tr
 from raccord.core.jobs import job, scheduled
+from raccord.core.words import count_words, task_words
 from raccord.features.einvoicing import followup, transmit, webhooks
 from raccord.features.einvoicing.dispatch import (
     DEPOSIT_JOB,
@@ -15,6 +17,28 @@ from raccord.features.einvoicing.dispatch import (
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
+
+task_words({
+    DEPOSIT_JOB: Tr("Dépôt d'une facture sur CHORUS PRO", "Invoice deposit on CHORUS PRO"),
+    RECONCILE_JOB: Tr("Vérification d'un dépôt sans réponse", "Check of an unanswered deposit"),
+    WEBHOOK_JOB: Tr("Notification de facture à l'ERP", "Invoice notification to the ERP"),
+    FOLLOW_UP_JOB: Tr("Suivi des factures déposées", "Follow-up of deposited invoices"),
+})
+count_words({
+    "deposited": Tr("déposées", "deposited"), "invalid": Tr("invalides", "invalid"),
+    "paused": Tr("en pause (quota)", "paused (quota)"), "skipped": Tr("ignorées", "skipped"),
+    "disabled": Tr("interface désactivée", "interface disabled"),
+    "uncertain": Tr("réponse perdue", "answer lost"),
+    "found": Tr("retrouvées sur le portail", "found on the portal"),
+    "waiting": Tr("en attente", "waiting"),
+    "interrupted": Tr("dépôts interrompus repris", "interrupted deposits resumed"),
+    "requeued": Tr("remises en file", "queued again"),
+    "reconciling": Tr("en vérification", "being checked"),
+    "integrated": Tr("intégrées", "integrated"), "rejected": Tr("rejetées", "rejected"),
+    "processing": Tr("en traitement sur le portail", "being processed by the portal"),
+    "status_changes": Tr("changements de statut", "status changes"),
+    "companies_failed": Tr("sociétés en échec", "companies failing"),
+})
 
 
 @job(DEPOSIT_JOB)

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
+from raccord.core import formats
 from raccord.core.i18n import Tr
 from raccord.features.einvoicing import store
 from raccord.features.einvoicing.models import EInvoice
 from raccord.features.einvoicing.states import State, label, portal_label
 from raccord.features.einvoicing.store import QUOTA_KIND
-from raccord.interfaces.chorus.settings import QUOTAS, space_of
+from raccord.interfaces.chorus.settings import QUOTAS, space_label, space_of
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -97,6 +98,7 @@ class Quota:
     limit_day: int
     used_second: int
     paused_until: datetime | None
+    space_name: Tr = Tr("production", "production")
 
     def as_dict(self, lang: str = "fr") -> dict[str, Any]:
         return {"space": self.space, "max_calls_per_second": self.rate,
@@ -105,19 +107,26 @@ class Quota:
                 "paused_until": _iso(self.paused_until), "message": self.message()(lang)}
 
     def message(self) -> Tr:
-        share = 100 * self.used_day / max(self.limit_day, 1)
-        text = Tr(f"Espace {self.space} : {self.used_day} appels aujourd'hui (depuis minuit, "
-                  f"heure de Paris), quota "
-                  f"{self.limit_day} ({share:.1f} %) ; débit réglé à {self.rate}/s (quota "
-                  f"{self.rate_limit}/s).",
-                  f"{self.space} space: {self.used_day} calls today (since midnight, Paris "
-                  f"time), quota "
-                  f"{self.limit_day} ({share:.1f} %); rate set to {self.rate}/s (quota "
-                  f"{self.rate_limit}/s).")
+        def said(lang: str) -> str:
+            share = formats.percent(self.used_day / max(self.limit_day, 1), lang, 2)
+            calls = formats.plural(self.used_day, Tr("appel", "call"), Tr("appels", "calls"),
+                                   lang)
+            limit, rate = formats.number(self.limit_day, lang), formats.number(self.rate, lang)
+            if lang == "fr":
+                return (f"Espace {self.space_name.fr} : {calls} aujourd'hui (depuis minuit, "
+                        f"heure de Paris), quota {limit} ({share}) ; débit réglé à "
+                        f"{rate}/s (quota {self.rate_limit}/s).")
+            return (f"{self.space_name.en} space: {calls} today (since midnight, Paris time), "
+                    f"quota {limit} ({share}); rate set to {rate}/s (quota "
+                    f"{self.rate_limit}/s).")
+
+        text = Tr(said("fr"), said("en"))
         if self.paused_until is not None:
-            when = self.paused_until.astimezone().strftime("%d/%m %H:%M:%S")
-            text = text + Tr(f"Transmission en pause, reprise automatique le {when}.",
-                             f"Transmission paused, resumes by itself on {when}.")
+            text = text + Tr(
+                f"Transmission en pause, reprise automatique le "
+                f"{formats.moment(self.paused_until, 'fr', True)}.",
+                f"Transmission paused, resumes by itself on "
+                f"{formats.moment(self.paused_until, 'en', True)}.")
         return text
 
 
@@ -141,4 +150,5 @@ def quota(hub: Hub) -> Quota:
     second, _ = hub.limiter.usage("chorus", rate_ceiling)
     used, _ = hub.limiter.usage("chorus", day_ceiling)
     return Quota(space, int(values.get("max_calls_per_second") or 0), per_second, used,
-                 per_day, second, max(pauses) if pauses else None)
+                 per_day, second, max(pauses) if pauses else None,
+                 space_label(str(values.get("url") or "")))

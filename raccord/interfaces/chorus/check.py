@@ -17,7 +17,7 @@ from raccord.interfaces.base import (
     run_checks,
 )
 from raccord.interfaces.chorus.client import ChorusClient, credentials
-from raccord.interfaces.chorus.settings import SCHEMA, space_of
+from raccord.interfaces.chorus.settings import SCHEMA, space_label
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -39,10 +39,8 @@ def run_test(hub: Hub) -> TestReport:
                                "structures)")):
                 structures = client.active_supplier_structures()
                 _note_structures(hub, check, structures, str(values["company_code"]))
-        space = space_of(str(values.get("url") or ""))
-        check.report.notes.append(Tr(
-            f"Espace visé : {'test' if space == 'test' else 'production'}.",
-            f"Targeted space: {space}."))
+        space = space_label(str(values.get("url") or ""))
+        check.report.notes.append(Tr(f"Espace visé : {space.fr}.", f"Targeted space: {space.en}."))
 
     return run_checks("chorus", body)
 

@@ -29,6 +29,21 @@ def space_of(url: str) -> str:
     return "test" if host.startswith("sandbox-") else "production"
 
 
+def space_label(url: str) -> Tr:
+    """What the console says of the space an API URL points to: the PISTE spaces by name,
+    anything else (the sandbox's simulator, a proxy) by its host, under production quotas."""
+    host = urlsplit(url or "").hostname or ""
+    if host.startswith("sandbox-"):
+        return Tr("qualification (espace de test PISTE)", "qualification (PISTE test space)")
+    if host.endswith("piste.gouv.fr"):
+        return Tr("production", "production")
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return Tr(f"simulateur du bac à sable ({host}), quotas de production",
+                  f"sandbox simulator ({host}), production quotas")
+    return Tr(f"serveur {host or '?'}, quotas de production",
+              f"server {host or '?'}, production quotas")
+
+
 def _rate_within_quota(values: Mapping[str, Any], ctx: RuleContext) -> Tr | None:
     space = space_of(values.get("url") or PRODUCTION_URL)
     per_second, _ = QUOTAS[space]

@@ -27,14 +27,15 @@ from raccord.interfaces.chorus.portal import (
     minute,
     stamp,
 )
+from raccord.interfaces.demo import DEMO, QUALIFICATION_SUPPLIER
 
 SANDBOX_CLIENT_ID = "raccord-sandbox-piste-app"
 SANDBOX_CLIENT_SECRET = "sandbox-piste-secret-4f2a"
 UNSUBSCRIBED_CLIENT_ID = "raccord-sandbox-unsubscribed-app"
 SANDBOX_LOGIN = "TECH_1_demo@cpro.fr"
 SANDBOX_PASSWORD = "sandbox-cpro-password-7d1c"
-DEMO_SIRET = "73282932000074"  # the sandbox's DEMO company (raccord.sandbox.setup)
-QUALIF_SUPPLIER = "33254021516357"  # AIFE's qualification supplier
+DEMO_SIRET = DEMO.siret  # the sandbox's DEMO company (raccord.interfaces.demo)
+QUALIF_SUPPLIER = QUALIFICATION_SUPPLIER.siret  # the qualification space's test supplier
 OK = {"codeRetour": 0, "libelle": "TRA_MSG_00.000"}
 NO_RESULT = {"codeRetour": 20000,
              "libelle": "TRA_MSG_00.015 - La recherche n'a retourné aucun résultat"}
@@ -75,7 +76,7 @@ def _refused(status: int, code: int, libelle: str) -> JSONResponse:
 
 
 def make_simulator() -> ChorusSimulator:
-    portal = Portal({DEMO_SIRET: "DEMO SARL", QUALIF_SUPPLIER: "FOURNISSEUR QUALIFICATION"},
+    portal = Portal({member.siret: member.legal_name for member in (DEMO, QUALIFICATION_SUPPLIER)},
                     {SANDBOX_LOGIN: (SANDBOX_PASSWORD, {DEMO_SIRET, QUALIF_SUPPLIER})})
     sim = ChorusSimulator("chorus", default_quotas=Quotas(per_second=20, per_day=1_000_000),
                           portal=portal,

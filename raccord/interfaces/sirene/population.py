@@ -138,6 +138,26 @@ def _establishment(rng: random.Random, unit: LegalUnit, nic: int, position: int,
     return est
 
 
+def cast_units() -> list[LegalUnit]:
+    """The sandbox's demo company and the CHORUS PRO qualification supplier, as INSEE would
+    describe them (see `raccord.interfaces.demo`), so that the SIRENE simulator knows them."""
+    from raccord.interfaces.demo import CAST
+
+    units = []
+    for member in CAST:
+        unit = LegalUnit(siren=member.siren, individual=False, name=member.legal_name,
+                         last_name=None, first_name=None, legal_form="5499", naf=member.naf,
+                         open=True, closed_on=None, diffusible=True,
+                         created_on=member.created_on)
+        unit.establishments.append(Establishment(
+            siret=member.siret, head_office=True, open=True, closed_on=None, trade_name=None,
+            street_number=member.street_number, street_type=member.street_type,
+            street_name=member.street_name, postcode=member.postcode, city=member.city,
+            city_code=member.city_code, naf=member.naf, created_on=member.created_on))
+        units.append(unit)
+    return units
+
+
 def generate(size: int, seed: int = 42) -> Iterator[LegalUnit]:
     """`size` legal units, each with one to three establishments, always the same for a seed."""
     rng = random.Random(seed)

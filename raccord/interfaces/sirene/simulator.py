@@ -11,7 +11,7 @@ from fastapi import FastAPI, Form, Header
 from fastapi.responses import JSONResponse
 
 from raccord.core.simulator import Quotas, Simulator, build
-from raccord.interfaces.sirene.population import Establishment, LegalUnit, generate
+from raccord.interfaces.sirene.population import Establishment, LegalUnit, cast_units, generate
 from raccord.interfaces.sirene.shapes import etablissement, unite_legale, without_nulls
 
 __all__ = ["SANDBOX_KEY", "UNSUBSCRIBED_KEY", "etablissement", "make_simulator", "unite_legale"]
@@ -52,6 +52,7 @@ def _matches(est: Establishment, terms: dict[str, str]) -> bool:
 def make_simulator(size: int = POPULATION_SIZE) -> Simulator:
     sim = Simulator("sirene", default_quotas=Quotas(per_minute=30))
     units = {u.siren: u for u in generate(size)}
+    units.update({u.siren: u for u in cast_units()})
     establishments = {e.siret: (u, e) for u in units.values() for e in u.establishments}
     # served_at: when each call got past the key and quota checks (tests read the spacing).
     sim.state.update(units=units, establishments=establishments, served_at=[],
