@@ -12,6 +12,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from raccord.api.openapi import describe
 from raccord.api.settings import router as settings_api
+from raccord.console.apidocs import install_api_docs
 from raccord.console.app import install, session_secret
 from raccord.core.roles import Role
 from raccord.features.registry import FEATURES
@@ -22,7 +23,8 @@ from raccord.wiring import load_features
 
 def create_app(hub: InterfaceHub) -> FastAPI:
     load_features()
-    app = FastAPI(title="raccord", version="0.1.0", docs_url="/api/docs",
+    # The documentation pages are raccord's own (no CDN): see raccord.console.apidocs.
+    app = FastAPI(title="raccord", version="0.1.0", docs_url=None,
                   openapi_url="/api/openapi.json", redoc_url=None)
     app.state.hub = hub
     # Secure is added to the cookie by SecurityHeaders whenever the request came over HTTPS.
@@ -49,5 +51,6 @@ def create_app(hub: InterfaceHub) -> FastAPI:
                                      for entry in feature.menu)
     install(app)
     describe(app)
+    install_api_docs(app)
     return app
 

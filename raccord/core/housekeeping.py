@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete
 
 from raccord.core.alerts import clear_alert, open_alerts, raise_alert
+from raccord.core.formats import counted
 from raccord.core.i18n import Tr
 from raccord.core.jobs import scheduled
 from raccord.core.models import CallLog, JobRun, utcnow
@@ -54,14 +55,16 @@ def expiring_fields(hub: Hub, today: date | None = None) -> list[tuple[str, str,
             if left > EXPIRY_WARNING_DAYS:
                 continue
             if left < 0:
-                message = Tr(f"« {f.label.fr} » est dépassée depuis {-left} jour(s) : "
+                ago = counted(-left, Tr("jour", "day"), Tr("jours", "days"))
+                message = Tr(f"« {f.label.fr} » est dépassée depuis {ago.fr} : "
                              "créez une nouvelle valeur et enregistrez-la.",
-                             f"'{f.label.en}' passed {-left} day(s) ago: create a new "
+                             f"'{f.label.en}' passed {ago.en} ago: create a new "
                              "one and save it.")
             else:
-                message = Tr(f"« {f.label.fr} » arrive dans {left} jour(s) : "
+                due = counted(left, Tr("jour", "day"), Tr("jours", "days"))
+                message = Tr(f"« {f.label.fr} » arrive dans {due.fr} : "
                              "préparez son renouvellement.",
-                             f"'{f.label.en}' comes in {left} day(s): prepare its renewal.")
+                             f"'{f.label.en}' comes in {due.en}: prepare its renewal.")
             found.append((name, f.key, left, message))
     return found
 

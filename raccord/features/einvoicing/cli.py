@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from raccord.core.formats import counted
 from raccord.core.i18n import Tr
 from raccord.features.einvoicing import intake, views
 from raccord.features.einvoicing.dispatch import FOLLOW_UP_JOB, wake
@@ -112,8 +113,10 @@ def _wait(hub: Any, ids: list[int], process: bool, timeout: float) -> None:
     bad = [i for i in (store.get(hub, n) for n in ids) if i is not None
            and i.state != State.INTEGRATED.value]
     if not bad:
-        _console().print(Tr(f"{len(ids)} facture(s) intégrée(s) par CHORUS PRO.",
-                     f"{len(ids)} invoice(s) integrated by CHORUS PRO.")(lang()))
+        done = counted(len(ids), Tr("facture intégrée", "invoice"),
+                       Tr("factures intégrées", "invoices"))
+        _console().print(Tr(f"{done.fr} par CHORUS PRO.",
+                            f"{done.en} integrated by CHORUS PRO.")(lang()))
         return
     for invoice in bad:
         reasons = "; ".join(e.get(lang(), "") for e in invoice.errors) or (

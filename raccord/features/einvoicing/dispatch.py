@@ -14,6 +14,7 @@ DEPOSIT_JOB = "chorus.deposit"
 RECONCILE_JOB = "chorus.reconcile"
 WEBHOOK_JOB = "chorus.webhook"
 FOLLOW_UP_JOB = "chorus.follow_up"
+FOLLOW_SOON_JOB = "chorus.follow_soon"
 
 
 def wake(hub: Hub, job: str, delay_s: float = 0.0, **kwargs: Any) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from raccord.core.diagnosis import ServiceError
+from raccord.core.formats import counted
 from raccord.core.i18n import Tr
 from raccord.core.models import aware, utcnow
 from raccord.features.einvoicing import store
@@ -60,11 +61,11 @@ def reject(hub: Hub, invoice: EInvoice, report: FlowReport, actor: str) -> bool:
                "fr": e.message, "en": e.message} for e in report.errors_of(invoice.number)]
     errors += [{"field": e.code or "flux", "rule": state, "fr": e.message, "en": e.message}
                for e in report.technical_errors]
+    found = counted(len(errors), Tr("erreur", "error"), Tr("erreurs", "errors"))
     return store.move(hub, invoice, State.REJECTED, actor, Tr(
-        f"Rejetée par le portail ({state}) : {len(errors)} erreur(s). Corrigez-la et "
-        "renvoyez-la.",
-        f"Rejected by the portal ({state}): {len(errors)} error(s). Correct it and send it "
-        "again."), details={"etatCourantDepotFlux": state}, errors=errors, flow_state=state)
+        f"Rejetée par le portail ({state}) : {found.fr}. Corrigez-la et renvoyez-la.",
+        f"Rejected by the portal ({state}): {found.en}. Correct it and send it again."),
+        details={"etatCourantDepotFlux": state}, errors=errors, flow_state=state)
 
 
 def _all_pages(client: ChorusClient, search: InvoiceSearch) -> list[PortalInvoice]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import IntegrityError
 
 from raccord.core.diagnosis import ServiceError
+from raccord.core.formats import counted
 from raccord.core.i18n import Tr
 from raccord.core.models import utcnow
 from raccord.core.settings_store import company_scope
@@ -169,9 +170,10 @@ def _validate_and_queue(hub: Hub, invoice: EInvoice, data: InvoiceData,
         problems = _recipient_check(hub, invoice, data, actor)
     if problems:
         errors = [p.as_dict() for p in problems]
+        found = counted(len(errors), Tr("problème", "problem"), Tr("problèmes", "problems"))
         store.move(hub, invoice, State.INVALID, actor, Tr(
-            f"Invalide : {len(errors)} problème(s), la facture ne sera pas envoyée.",
-            f"Invalid: {len(errors)} problem(s), the invoice will not be sent."), errors=errors)
+            f"Invalide : {found.fr}, la facture ne sera pas envoyée.",
+            f"Invalid: {found.en}, the invoice will not be sent."), errors=errors)
         return Receipt(invoice.id, invoice.number, State.INVALID.value, errors)
     store.move(hub, invoice, State.VALID, actor, Tr("Valide.", "Valid."))
     invoice.state = State.VALID.value

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 from raccord.core.i18n import Tr
 from raccord.core.jobs import job, scheduled
 from raccord.core.words import count_words, task_words
-from raccord.features.einvoicing import followup, transmit, webhooks
+from raccord.features.einvoicing import followup, soon, transmit, webhooks
 from raccord.features.einvoicing.dispatch import (
     DEPOSIT_JOB,
+    FOLLOW_SOON_JOB,
     FOLLOW_UP_JOB,
     RECONCILE_JOB,
     WEBHOOK_JOB,
@@ -23,6 +24,7 @@ task_words({
     RECONCILE_JOB: Tr("Vérification d'un dépôt sans réponse", "Check of an unanswered deposit"),
     WEBHOOK_JOB: Tr("Notification de facture à l'ERP", "Invoice notification to the ERP"),
     FOLLOW_UP_JOB: Tr("Suivi des factures déposées", "Follow-up of deposited invoices"),
+    FOLLOW_SOON_JOB: Tr("Suivi rapproché après un dépôt", "Close follow-up after a deposit"),
 })
 count_words({
     "deposited": Tr("déposées", "deposited"), "invalid": Tr("invalides", "invalid"),
@@ -38,17 +40,30 @@ count_words({
     "processing": Tr("en traitement sur le portail", "being processed by the portal"),
     "status_changes": Tr("changements de statut", "status changes"),
     "companies_failed": Tr("sociétés en échec", "companies failing"),
+    "stale": Tr("relayé par un suivi plus récent", "taken over by a newer follow-up"),
 })
 
 
 @job(DEPOSIT_JOB)
 def deposit(hub: Hub, invoice_id: int) -> dict[str, int]:
-    return {transmit.deposit(hub, invoice_id): 1}
+    outcome = transmit.deposit(hub, invoice_id)
+    if outcome == "deposited":
+        soon.after_deposit(hub)
+    return {outcome: 1}
+
+
+@job(FOLLOW_SOON_JOB, interface="chorus")
+def follow_soon(hub: Hub, generation: int, step_s: float) -> dict[str, int]:
+    """A step of the quicker follow-up after a deposit (see `soon`)."""
+    return dict(soon.step(hub, generation, step_s))
 
 
 @job(RECONCILE_JOB)
 def reconcile(hub: Hub, invoice_id: int) -> dict[str, int]:
-    return {transmit.reconcile(hub, invoice_id): 1}
+    outcome = transmit.reconcile(hub, invoice_id)
+    if outcome == "found":
+        soon.after_deposit(hub)
+    return {outcome: 1}
 
 
 @job(WEBHOOK_JOB)

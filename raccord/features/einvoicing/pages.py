@@ -14,10 +14,12 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
+from raccord.core import formats
 from raccord.core.accounts import Account
 from raccord.core.httpsafe import RowId
 from raccord.core.i18n import Tr
-from raccord.features.einvoicing import intake, store, validate_page, views
+from raccord.core.models import utcnow
+from raccord.features.einvoicing import intake, soon, store, validate_page, views
 from raccord.features.einvoicing.invoice import InvoiceData
 from raccord.features.einvoicing.states import BEFORE_DEPOSIT, LABELS, REPLACEABLE, State
 from raccord.toolkit.pages import (
@@ -58,12 +60,38 @@ L = {
                        "de la facture corrigée, même numéro.",
                        "Factur-X (PDF), UBL or CII (XML), or the structured data (JSON) of "
                        "the corrected invoice, same number."),
-    "download": Tr("Télécharger la facture déposée", "Download the invoice file"),
+    "download": Tr("Télécharger la facture déposée", "Download the deposited invoice"),
+    "download_ready": Tr("Télécharger la facture à déposer", "Download the invoice to deposit"),
+    "cancel_confirm": Tr("Annuler cette facture ? Elle ne sera pas déposée ; l'ERP en est "
+                         "averti, et une version corrigée du même numéro pourra être envoyée.",
+                         "Cancel this invoice? It will not be deposited; the ERP is told, "
+                         "and a corrected version with the same number may be sent."),
     "back": Tr("Toutes les transmissions", "All transmissions"),
     "attempts": Tr("Essais", "Tries"), "waiting": Tr("En attente", "Waiting"),
-    "refreshing": Tr("Page actualisée toutes les 5 s tant que des factures sont en cours.",
-                     "Page refreshed every 5 s while invoices are in progress."),
 }
+REFRESH_S = 5
+# Once the portal has it (its file is the one deposited) / before (the file raccord made).
+ON_PORTAL = {State.DEPOSITED.value, State.INTEGRATED.value, State.REJECTED.value}
+READY = {State.VALID.value, State.QUEUED.value, State.DEPOSITING.value, State.UNCERTAIN.value,
+         State.FAILED.value, State.CANCELLED.value}
+
+
+def refresh_text(hub: Hub, lang: str, deposited: bool) -> str:
+    """What the page's refresh does, truly: the page every 5 s, and when the portal is asked
+    again about deposited invoices."""
+    text = Tr(f"Page actualisée toutes les {REFRESH_S} s tant que des factures sont en cours.",
+              f"Page refreshed every {REFRESH_S} s while invoices are in progress.")(lang)
+    if not deposited:
+        return text
+    when = soon.next_look(hub)
+    if when is None:
+        return text
+    wait = max(0.0, (when - utcnow()).total_seconds())
+    return text + " " + Tr(
+        f"Le portail sera interrogé sur les factures déposées vers "
+        f"{formats.clock(when, 'fr')} (dans {formats.duration(wait, 'fr')}).",
+        f"The portal will be asked about deposited invoices at about "
+        f"{formats.clock(when, 'en')} (in {formats.duration(wait, 'en')}).")(lang)
 
 
 
@@ -87,7 +115,9 @@ def listing(request: Request, company: str = "", state: str = "", since: str = "
                   companies=hub.accounts.companies(), company=company, state=state,
                   since=since, until=until, counts=views.counts_by_state(hub, company or None),
                   quota=views.quota(hub),
-                  refresh=any(r["state"] in IN_PROGRESS for r in rows))
+                  refresh=REFRESH_S if any(r["state"] in IN_PROGRESS for r in rows) else 0,
+                  refresh_text=refresh_text(hub, lang, any(
+                      r["state"] == State.DEPOSITED.value for r in rows)))
 
 
 def _detail_page(request: Request, invoice_id: RowId, status_code: int = 200,
@@ -97,11 +127,15 @@ def _detail_page(request: Request, invoice_id: RowId, status_code: int = 200,
     if invoice is None:
         return RedirectResponse("/transmissions", status_code=303)
     state = State(invoice.state)
+    lang = language(request)
+    download = L["download"] if invoice.state in ON_PORTAL else (
+        L["download_ready"] if invoice.state in READY and invoice.content else None)
     return render(request, "einvoicing_detail.html", status_code,
-                  inv=views.detail(hub, invoice, language(request)), L=L,
+                  inv=views.detail(hub, invoice, lang), L=L, download=download,
+                  refresh_text=refresh_text(hub, lang, state is State.DEPOSITED),
                   may_cancel=state in BEFORE_DEPOSIT - {State.FAILED},
                   may_resend=state is State.FAILED, may_correct=state in REPLACEABLE,
-                  refresh=invoice.state in IN_PROGRESS, **context)
+                  refresh=REFRESH_S if invoice.state in IN_PROGRESS else 0, **context)
 
 
 @router.get("/transmissions/{invoice_id}")

@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
+from raccord.core.formats import counted
 from raccord.core.i18n import Tr
 from raccord.core.models import aware, utcnow
 from raccord.features.einvoicing import store
@@ -76,8 +77,8 @@ class Attempt:
     def retry_or_fail(self, d: Diagnosis, to: State = State.QUEUED, count: bool = False) -> str:
         tries = self.invoice.attempts + (1 if count else 0)
         if tries >= self.max_attempts:
-            return self.fail(Tr(f"Abandon après {tries} essai(s) : ",
-                                f"Gave up after {tries} tr{'y' if tries == 1 else 'ies'}: ")
+            made = counted(tries, Tr("essai", "try"), Tr("essais", "tries"))
+            return self.fail(Tr(f"Abandon après {made.fr} : ", f"Gave up after {made.en}: ")
                              + d.message, attempts=tries)
         wait = max(self.retry_delay, d.retry_after or 0.0)
         extra: dict[str, Any] = {"attempts": tries} if count else {}

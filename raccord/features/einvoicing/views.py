@@ -43,7 +43,9 @@ def summary(invoice: EInvoice, lang: str = "fr") -> dict[str, Any]:
 
 def detail(hub: Hub, invoice: EInvoice, lang: str = "fr") -> dict[str, Any]:
     history = [{"at": _iso(e.at), "actor": e.actor, "from": e.from_state, "to": e.to_state,
+                "to_label": label(e.to_state)(lang) if e.to_state else "",
                 "portal_status": e.portal_status,
+                "portal_status_label": portal_label(e.portal_status)(lang) or None,
                 "message": (e.message or {}).get(lang), "details": e.details}
                for e in store.events(hub, invoice.id)]
     return {**summary(invoice, lang), "file_name": invoice.file_name,

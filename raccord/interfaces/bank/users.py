@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from raccord.core.diagnosis import Problem, ServiceError
+from raccord.core.formats import counted
 from raccord.core.i18n import Tr
 from raccord.interfaces.bank.client import BridgeClient
 
@@ -122,11 +123,14 @@ def delete_user(hub: Hub, actor: Actor) -> None:
     if client.user(user.uuid) is not None:
         banks = client.items(client.user_token(user.uuid))
         if banks:
+            many = len(banks) > 1
+            found = counted(len(banks), Tr("banque est encore connectée", "bank is"),
+                            Tr("banques sont encore connectées", "banks are"))
             raise BridgeUserError(Tr(
-                f"Suppression refusée : {len(banks)} banque(s) sont encore connectées à "
-                "l'utilisateur Bridge. Supprimez d'abord toutes ses banques associées.",
-                f"Deletion refused: {len(banks)} bank(s) are still connected to the Bridge "
-                "user. First delete all the banks linked to it."))
+                f"Suppression refusée : {found.fr} à l'utilisateur Bridge. Supprimez d'abord "
+                f"{'toutes ses banques associées' if many else 'sa banque associée'}.",
+                f"Deletion refused: {found.en} still connected to the Bridge user. First "
+                f"delete {'all the banks' if many else 'the bank'} linked to it."))
         client.delete_user(user.uuid)
     hub.settings.set_many("bank", {"bridge_user_uuid": "", "bridge_user_external_id": "",
                                    "bridge_user_name": "", "bridge_user_email": ""}, actor)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
+from raccord.core.formats import counted
 from raccord.core.i18n import Tr
 from raccord.interfaces.base import (
     CONFIG_STEP,
@@ -34,9 +35,10 @@ def run_places_test(hub: Hub) -> TestReport:
                            f"Completing the address '{SAMPLE_INPUT}'")):
             suggestions = client.predictions(SAMPLE_INPUT, str(uuid.uuid4()))
         first = suggestions[0].description if suggestions else "—"
-        check.report.notes.append(Tr(
-            f"{len(suggestions)} proposition(s), dont « {first} ».",
-            f"{len(suggestions)} suggestion(s), including '{first}'."))
+        found = counted(len(suggestions), Tr("proposition", "suggestion"),
+                        Tr("propositions", "suggestions"))
+        check.report.notes.append(Tr(f"{found.fr}, dont « {first} ».",
+                                     f"{found.en}, including '{first}'."))
 
     return run_checks("google", body)
 
