@@ -15,6 +15,7 @@ def load_features() -> None:
     worker runs any job by name). Pages, API routes and CLI groups are imported by their face."""
     import raccord.core.housekeeping  # noqa: F401  (the core's own jobs)
     import raccord.core.webhooks  # noqa: F401
+    import raccord.interfaces.probe  # noqa: F401  (the availability probe)
 
     for feature in FEATURES:
         for kind, wanted in (("models", feature.models), ("jobs", feature.jobs)):

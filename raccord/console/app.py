@@ -13,6 +13,15 @@ from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from raccord.console.confirmations import (
+    authority_users,
+    confirm_clear,
+    confirm_company_deletion,
+    confirm_removal,
+    failing,
+    retest,
+)
+from raccord.console.dashboard import rows as dashboard_rows
 from raccord.console.errors import install_error_pages
 from raccord.core.accounts import Account
 from raccord.core.alerts import open_alerts
@@ -29,6 +38,7 @@ from raccord.toolkit.pages import (
     Forbidden,
     LoginRequired,
     check_csrf,
+    confirmed,
     hub_of,
     may_change,
     render,
@@ -80,8 +90,7 @@ def switch_language(code: str, request: Request) -> Response:
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, account: Account = Depends(signed_in)) -> Response:
     hub = hub_of(request)
-    statuses = {name: hub.status(name) for name in hub.interfaces}
-    return render(request, "dashboard.html", statuses=statuses, alerts=open_alerts(hub))
+    return render(request, "dashboard.html", rows=dashboard_rows(hub), alerts=open_alerts(hub))
 
 
 @router.get("/interfaces/{name}", response_class=HTMLResponse)
@@ -99,6 +108,9 @@ async def save_field(name: str, key: str, request: Request,
     spec = hub.interfaces.get(name)
     if spec is None or key not in {f.key for f in spec.schema.fields}:
         return render(request, "message.html", 404, message=TEXTS["not_found"])
+    if clearing and spec.schema.field(key).secret and form.get("confirmed") != "yes":
+        return confirm_clear(request, spec, key, f"/interfaces/{name}/fields/{key}",
+                             f"/interfaces/{name}#field-{key}")
     try:
         field = hub.settings.field(name, key)
         actor = Actor(account.login, account.role)
@@ -143,24 +155,35 @@ async def import_certificate(request: Request, file: UploadFile = File(...),
     except CertificateError as error:
         return interface_page(request, account, "certificates", status_code=400,
                               errors={"certificate": error.message})
+    retest(hub, failing(hub))  # what failed for want of this authority may work now
     return RedirectResponse("/certificates?saved=certificate", 303)
 
 
 @router.post("/certificates/{fingerprint}/remove", dependencies=[Depends(check_csrf)])
-def remove_certificate(fingerprint: str, request: Request,
-                       account: Account = Depends(may_change)) -> Response:
+async def remove_certificate(fingerprint: str, request: Request,
+                             account: Account = Depends(may_change)) -> Response:
+    hub = hub_of(request)
+    info = next((c for c in hub.trust.list() if c.fingerprint == fingerprint), None)
+    if info is None:
+        return interface_page(request, account, "certificates", status_code=400,
+                              errors={"certificate": TEXTS["certificate_unknown"]})
+    using = authority_users(hub, info)
+    if not await confirmed(request):
+        return confirm_removal(request, hub, info, using)
     try:
-        hub_of(request).trust.remove(fingerprint)
+        hub.trust.remove(fingerprint)
     except CertificateError as error:
         return interface_page(request, account, "certificates", status_code=400,
                               errors={"certificate": error.message})
+    retest(hub, using)  # their status changes now, not at someone's next Test
     return RedirectResponse("/certificates?saved=removed", 303)
 
 
 # -- companies -------------------------------------------------------------------------------
 @router.get("/companies", response_class=HTMLResponse)
 def companies(request: Request, account: Account = Depends(signed_in)) -> Response:
-    return render(request, "companies.html", companies=hub_of(request).accounts.companies())
+    return render(request, "companies.html", companies=hub_of(request).accounts.companies(),
+                  deleted=request.query_params.get("deleted"))
 
 
 @router.post("/companies", dependencies=[Depends(check_csrf)])
@@ -173,6 +196,18 @@ def add_company(request: Request, code: str = Form(""), name: str = Form(""),
         return render(request, "companies.html", 400, companies=hub.accounts.companies(),
                       error=error.message, typed={"code": code, "name": name, "siret": siret})
     return RedirectResponse(f"/companies/{quote(code.strip())}", 303)
+
+
+@router.post("/companies/{code}/delete", dependencies=[Depends(check_csrf)])
+async def delete_company(code: str, request: Request, account: Account = Depends(may_change)
+                         ) -> Response:
+    hub = hub_of(request)
+    if hub.accounts.company(code) is None:
+        return render(request, "message.html", 404, message=TEXTS["not_found"])
+    if not await confirmed(request):
+        return confirm_company_deletion(request, hub, code)
+    hub.accounts.delete_company(code, account.login)
+    return RedirectResponse("/companies?deleted=1", 303)
 
 
 def company_page(request: Request, account: Account, code: str, status_code: int = 200,
@@ -205,6 +240,13 @@ async def save_company_field(code: str, name: str, key: str, request: Request,
     scope = company_scope(code)
     if hub.accounts.company(code) is None:
         return render(request, "message.html", 404, message=TEXTS["not_found"])
+    field_of = next((f for f in (hub.interfaces[name].schema.company_fields
+                                 if name in hub.interfaces else ()) if f.key == key), None)
+    if (form.get("action") == "clear" and field_of is not None and field_of.secret
+            and form.get("confirmed") != "yes"):
+        return confirm_clear(request, hub.interfaces[name], key,
+                             f"/companies/{quote(code)}/fields/{name}/{key}",
+                             f"/companies/{quote(code)}", company=code)
     try:
         field = hub.settings.field(name, key, scope)
         actor = Actor(account.login, account.role)

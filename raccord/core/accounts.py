@@ -9,12 +9,12 @@ import time
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, select
 
 from raccord.core.db import Database
 from raccord.core.i18n import Tr
 from raccord.core.identifiers import IdentifierError, parse_identifier
-from raccord.core.models import ApiKey, Company, User
+from raccord.core.models import ApiKey, AuditEntry, Company, Setting, User
 from raccord.core.roles import Role
 from raccord.core.schema import SettingError, text_problem
 
@@ -235,6 +235,19 @@ class Accounts:
     def companies(self) -> list[Company]:
         with self.db.session() as session:
             return list(session.scalars(select(Company).order_by(Company.code)))
+
+    def delete_company(self, code: str, actor: str) -> None:
+        """Remove a company and its own settings (its credentials); the change history
+        keeps a line saying who removed it."""
+        with self.db.session() as session:
+            company = session.scalar(select(Company).where(Company.code == code))
+            if company is None:
+                raise SettingError(Tr(f"Société inconnue « {code} ».",
+                                      f"Unknown company '{code}'."))
+            session.execute(delete(Setting).where(Setting.scope == f"company:{code}"))
+            session.add(AuditEntry(actor=actor, interface="companies", key=code, scope="",
+                                   old=f"{company.name} ({company.siret or '-'})", new=None))
+            session.delete(company)
 
     def company(self, code: str) -> Company | None:
         with self.db.session() as session:

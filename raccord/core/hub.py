@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from raccord.core.accounts import Accounts
@@ -18,7 +18,7 @@ from raccord.core.config import Environment, load_environment
 from raccord.core.db import Database, migrate
 from raccord.core.http import Outgoing
 from raccord.core.i18n import Tr
-from raccord.core.models import InterfaceStatus, Setting, utcnow
+from raccord.core.models import InterfaceStatus, Setting, StatusChange, utcnow
 from raccord.core.ratelimit import Ceiling, RateLimiter
 from raccord.core.redaction import Redactor, install_log_redaction
 from raccord.core.schema import InterfaceSchema
@@ -42,6 +42,8 @@ class Status:
     summary: str
     at: datetime
     message: Tr
+    # Since when the interface has been up (or down): its last change of status.
+    since: datetime | None = None
 
 
 class Hub:
@@ -108,11 +110,31 @@ class Hub:
                     if row is not None and (row.ok, row.source, row.summary) == (
                             ok, source, text) and _recent(row.at):
                         break  # a busy queue says the same thing many times a second
+                    now = utcnow()
                     if row is None:
                         session.add(InterfaceStatus(interface=interface, ok=ok, source=source,
-                                                    summary=text))
+                                                    summary=text, at=now))
+                        session.flush()
+                        changed = True
                     else:
-                        row.ok, row.source, row.at, row.summary = ok, source, utcnow(), text
+                        # The one writer that flips `ok` records the change: a conditional
+                        # update, so two workers seeing the same change record it once.
+                        changed = session.execute(  # type: ignore[attr-defined]
+                            update(InterfaceStatus)
+                            .where(InterfaceStatus.interface == interface,
+                                   InterfaceStatus.ok.is_not(ok))
+                            .values(ok=ok, source=source, at=now, summary=text)
+                            .execution_options(synchronize_session=False)).rowcount > 0
+                        if not changed:
+                            session.execute(update(InterfaceStatus)
+                                            .where(InterfaceStatus.interface == interface)
+                                            .values(source=source, at=now, summary=text)
+                                            .execution_options(synchronize_session=False))
+                    if changed:
+                        session.add(StatusChange(interface=interface, ok=ok, source=source,
+                                                 summary=text, at=now))
+                if changed:
+                    log.info("interface %s is now %s", interface, "up" if ok else "down")
                 break
             except IntegrityError:
                 continue
@@ -124,12 +146,18 @@ class Hub:
             row = session.get(InterfaceStatus, interface)
             if row is None:
                 return None
-            try:
-                texts = json.loads(row.summary)
-                message = Tr(texts["fr"], texts["en"])
-            except (ValueError, KeyError, TypeError):
-                message = Tr(row.summary, row.summary)
-            return Status(row.ok, row.source, message.en, row.at, message)
+            message = _message(row.summary)
+            since = session.scalar(select(StatusChange.at).where(
+                StatusChange.interface == interface).order_by(StatusChange.id.desc()).limit(1))
+            return Status(row.ok, row.source, message.en, row.at, message, since or row.at)
+
+    def status_changes(self, interface: str, limit: int = 10) -> list[Status]:
+        """The latest changes of an interface's status, newest first."""
+        with self.db.session() as session:
+            rows = list(session.scalars(select(StatusChange).where(
+                StatusChange.interface == interface).order_by(StatusChange.id.desc())
+                .limit(limit)))
+        return [Status(r.ok, r.source, "", r.at, _message(r.summary), r.at) for r in rows]
 
     def technical_actor(self, interface: str) -> Actor:
         """Background work runs as the interface's technical user, shown in histories."""
@@ -137,6 +165,14 @@ class Hub:
 
         login = self.values(interface).get("technical_user") or "system"
         return Actor(login, Role.OPERATOR)
+
+
+def _message(summary: str) -> Tr:
+    try:
+        texts = json.loads(summary)
+        return Tr(texts["fr"], texts["en"])
+    except (ValueError, KeyError, TypeError):
+        return Tr(summary, summary)
 
 
 def _recent(at: datetime | None, within_s: float = STATUS_REFRESH_S) -> bool:

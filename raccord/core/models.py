@@ -100,6 +100,28 @@ class CallLog(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+class StatusChange(Base):
+    """An interface going up or down: since when it works or fails (written once per change;
+    what alerts follow)."""
+
+    __tablename__ = "interface_status_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interface: Mapped[str] = mapped_column(String(40))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProbeRun(Base):
+    """When the availability probe last tested an interface (claimed by generation)."""
+
+    __tablename__ = "probe_runs"
+    interface: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class InterfaceStatus(Base):
     """Last Test or run outcome of an interface: drives the banner on its screen."""
 

@@ -135,6 +135,12 @@ class InterfaceSpec:
     sandbox: str | None = None
     # What the interface's screen shows beyond its fields (its `_extra_<name>.html` block).
     screen_context: Callable[[Hub], dict[str, Any]] | None = None
+    # The shortest interval of the availability probe the service tolerates (its Test's calls
+    # count against its quotas): `probe_interval_s` may not go below it.
+    probe_min_s: int = 300
+    # An interface with no Test may say its own state on the dashboard instead
+    # (certificates: authorities expiring soon).
+    own_state: Callable[[Hub], Any] | None = None
 
     @property
     def name(self) -> str:

@@ -24,6 +24,19 @@ def poll_interval(label: Tr, help_text: Tr) -> Field:
     return Field("poll_interval_s", label, Kind.INT, default=21600, minimum=60, help=help_text)
 
 
+def probe_interval(minimum: int) -> Field:
+    """How often the availability probe runs the interface's Test by itself."""
+    return Field("probe_interval_s", Tr("Intervalle du test automatique (secondes)",
+                                        "Automatic test interval (seconds)"), Kind.INT,
+                 default=3600, minimum=minimum, advanced=True, help=Tr(
+                     f"raccord lance lui-même le test de l'interface à cet intervalle (une "
+                     f"heure par défaut, {minimum} s au moins, ce que le service accepte) : le "
+                     "tableau de bord dit si elle fonctionne et depuis quand.",
+                     f"raccord runs the interface's Test by itself at this interval (an hour "
+                     f"by default, {minimum} s at least, what the service accepts): the "
+                     "dashboard says whether it works and since when."))
+
+
 def startup_delay() -> Field:
     return Field("startup_delay_s", Tr("Délai de démarrage", "Startup delay"), Kind.INT,
                  default=20, minimum=0, help=Tr(

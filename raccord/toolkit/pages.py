@@ -125,6 +125,20 @@ async def check_csrf(request: Request) -> None:
         raise Forbidden()
 
 
+async def confirmed(request: Request) -> bool:
+    """Whether a destructive action's form came from its confirmation page."""
+    form = await request.form()
+    return form.get("confirmed") == "yes"
+
+
+def confirmation(request: Request, question: Tr, depends: list[Tr], action: str, back: str,
+                 confirm_label: Tr, fields: dict[str, str] | None = None) -> Response:
+    """The page a destructive action shows first: what it does, what depends on it, and a
+    button posting it again (`confirmed=yes`) or a way back. No script needed."""
+    return render(request, "confirm.html", question=question, depends=depends, action=action,
+                  back=back, confirm_label=confirm_label, fields=fields or {})
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
     lang = language(request)
     hub = hub_of(request)

@@ -124,6 +124,18 @@ TEXTS: dict[str, Tr] = {
     "source_test": Tr("test", "test"),
     "source_probe": Tr("test automatique", "automatic test"),
     "source_job": Tr("tâche", "job"),
+    "try_intro": Tr("des exemples prêts à suivre pour chaque interface du bac à sable.",
+                    "ready examples to follow for each interface of the sandbox."),
+    "dashboard_caption": Tr("Chaque interface activée est testée automatiquement ; son état "
+                            "dit depuis quand elle fonctionne ou est en échec.",
+                            "Each enabled interface is tested automatically; its status says "
+                            "since when it works or fails."),
+    "since_col": Tr("Depuis", "Since"),
+    "details": Tr("Détails", "Details"),
+    "next_probe": Tr("prochain", "next"),
+    "certificate_unknown": Tr("Ce certificat n'est plus dans la liste.",
+                              "This certificate is no longer in the list."),
+    "delete_company": Tr("Supprimer cette société", "Delete this company"),
     "used_by": Tr("Interfaces qui s'y connectent", "Interfaces connecting through it"),
 }
 

@@ -33,7 +33,7 @@ def test_config_show_prints_every_field_or_one_interface_as_json(cli: Cli) -> No
         assert line in result.stdout
     document = json.loads(cli("config", "show", "sirene", "--json").stdout)
     assert document == {"sirene": {"enabled": False, "token": "not set", "url": SIRENE_URL,
-                                    "cache_ttl_h": 168}}
+                                    "cache_ttl_h": 168, "probe_interval_s": 3600}}
     everything = json.loads(cli("config", "show", "--json").stdout)
     assert set(everything) == {"chorus", "ocr", "sirene", "certificates", "exchange",
                                "signature", "bank", "gmail", "smtp", "google"}

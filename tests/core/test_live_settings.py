@@ -40,7 +40,15 @@ def test_the_certificate_flow_through_the_console_needs_no_restart(sandboxed_hub
     browser = Browser(hub).login("olga")
     browser.client.cookies.set("lang", "en")
     [authority] = hub.trust.list()
-    assert browser.post(f"/certificates/{authority.fingerprint}/remove").status_code == 303
+    asked = browser.post(f"/certificates/{authority.fingerprint}/remove")
+    # What depends on it is said first: the sandbox's interfaces reach servers it signed.
+    assert asked.status_code == 200 and "SIRENE" in asked.text
+    assert "unknown certificate authority" in asked.text
+    assert browser.post(f"/certificates/{authority.fingerprint}/remove",
+                        {"confirmed": "yes"}).status_code == 303
+    # The dashboard follows at once, with no Test pressed: the probe re-tested them.
+    dashboard = browser.get("/").text
+    assert 'data-interface="sirene" data-level="failed"' in dashboard
     failed = browser.post("/interfaces/sirene/test", {"which": "api"})
     assert 'data-test-result="failed"' in failed.text
     assert "certificate authority" in failed.text and 'href="/certificates"' in failed.text

@@ -287,7 +287,7 @@ def test_unknown_interfaces_and_fields_are_named_with_the_known_ones(storage_hub
     assert error.message.en.startswith("Unknown interface 'sirenne'. Interfaces: chorus")
     error = refuse(storage_hub, "sirene", "tokken", "x")
     assert error.message.en == ("Unknown field 'sirene.tokken'. Fields: enabled, token, url, "
-                                "cache_ttl_h.")
+                                "cache_ttl_h, probe_interval_s.")
 
 
 def test_a_fresh_installation_satisfies_its_own_rules() -> None:

@@ -25,6 +25,8 @@ from raccord.features.einvoicing.states import BEFORE_DEPOSIT, LABELS, REPLACEAB
 from raccord.toolkit.pages import (
     add_template_folder,
     check_csrf,
+    confirmation,
+    confirmed,
     hub_of,
     language,
     may_change,
@@ -62,9 +64,10 @@ L = {
                        "the corrected invoice, same number."),
     "download": Tr("Télécharger la facture déposée", "Download the deposited invoice"),
     "download_ready": Tr("Télécharger la facture à déposer", "Download the invoice to deposit"),
-    "cancel_confirm": Tr("Annuler cette facture ? Elle ne sera pas déposée ; l'ERP en est "
-                         "averti, et une version corrigée du même numéro pourra être envoyée.",
-                         "Cancel this invoice? It will not be deposited; the ERP is told, "
+    "cancel_confirm": Tr("Elle ne sera pas déposée sur CHORUS PRO ; l'ERP en est averti "
+                         "(webhook), et une version corrigée du même numéro pourra être "
+                         "envoyée.",
+                         "It will not be deposited on CHORUS PRO; the ERP is told (webhook), "
                          "and a corrected version with the same number may be sent."),
     "back": Tr("Toutes les transmissions", "All transmissions"),
     "attempts": Tr("Essais", "Tries"), "waiting": Tr("En attente", "Waiting"),
@@ -155,8 +158,15 @@ def _act(request: Request, invoice_id: RowId, account: Account,
 
 
 @router.post("/transmissions/{invoice_id}/cancel", dependencies=[Depends(check_csrf)])
-def cancel(invoice_id: RowId, request: Request, account: Account = Depends(may_change)
-           ) -> Response:
+async def cancel(invoice_id: RowId, request: Request, account: Account = Depends(may_change)
+                 ) -> Response:
+    invoice = store.get(hub_of(request), invoice_id)
+    if invoice is not None and not await confirmed(request):
+        return confirmation(
+            request, Tr(f"Annuler la facture {invoice.number} ({invoice.company_code}) ?",
+                        f"Cancel the invoice {invoice.number} ({invoice.company_code})?"),
+            [L["cancel_confirm"]], f"/transmissions/{invoice_id}/cancel",
+            f"/transmissions/{invoice_id}", L["cancel"])
     return _act(request, invoice_id, account, intake.cancel, Tr("Annulée.", "Cancelled."))
 
 
