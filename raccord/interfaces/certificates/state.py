@@ -34,7 +34,7 @@ class TrustState:
 
 
 def days_left(info: CertificateInfo, now: datetime | None = None) -> int:
-    return (aware(info.not_after) - (now or utcnow())).days
+    return (aware(info.not_after) - aware(now or utcnow())).days
 
 
 def trust_state(hub: Hub, now: datetime | None = None) -> TrustState:
