@@ -96,9 +96,15 @@ def serve(sandbox: Annotated[bool, typer.Option(help="Start the simulators and p
                   "admin)")
     if hub.new_key_file:
         out.print(f"raccord: created the secrets key {hub.env.key_file}: back it up")
+    web = create_app(hub)
+    if box is not None:
+        from raccord.sandbox.welcome import install_welcome
+
+        install_welcome(web, box)
+        out.print(f"raccord: try it: {url}/welcome")
     try:
         # Forwarded headers are read by the app itself, from RACCORD_TRUSTED_PROXIES only.
-        uvicorn.run(create_app(hub), host=host, port=port, log_level="warning",
+        uvicorn.run(web, host=host, port=port, log_level="warning",
                     proxy_headers=False)
     finally:
         running.stop()

@@ -136,6 +136,46 @@ TEXTS: dict[str, Tr] = {
     "certificate_unknown": Tr("Ce certificat n'est plus dans la liste.",
                               "This certificate is no longer in the list."),
     "delete_company": Tr("Supprimer cette société", "Delete this company"),
+    "welcome_intro": Tr("Ce bac à sable fait tourner un simulateur fidèle de chaque service "
+                        "(mêmes adresses, réponses, erreurs et quotas) : tout ce qui suit "
+                        "fonctionne tel quel, sans compte ni internet.",
+                        "This sandbox runs a faithful simulator of each service (same paths, "
+                        "answers, errors and quotas): everything below works as it is, with "
+                        "no account and no internet."),
+    "welcome_demo": Tr("La société de démonstration", "The demo company"),
+    "welcome_demo_help": Tr("Connue de l'INSEE (simulateur SIRENE) et de CHORUS PRO "
+                            "(structure fournisseur du compte technique) sous ce SIRET.",
+                            "Known to INSEE (SIRENE simulator) and to CHORUS PRO (supplier "
+                            "structure of the technical account) under this SIRET."),
+    "welcome_supplier": Tr("Fournisseur de qualification CHORUS PRO",
+                           "CHORUS PRO qualification supplier"),
+    "vat": Tr("N° TVA", "VAT number"),
+    "example": Tr("Exemple", "Example"),
+    "expect": Tr("Ce qui se passe", "What happens"),
+    "try_it": Tr("Essayer", "Try it"),
+    "welcome_sirets": Tr("SIRET connus du simulateur SIRENE : chacun remplit une fiche client.",
+                         "SIRETs the SIRENE simulator knows: each fills in a customer."),
+    "welcome_fill_customer": Tr("Remplir un client", "Fill in a customer"),
+    "welcome_invoices": Tr("Factures de la société DEMO vers les acheteurs publics de test.",
+                           "Invoices of the DEMO company to the test public buyers."),
+    "welcome_invoices_help": Tr("Chaque envoi ouvre la transmission : son état suit le "
+                                "portail en quelques secondes (intégrée, rejetée, ou invalide "
+                                "avant tout envoi).",
+                                "Each one opens its transmission: its status follows the "
+                                "portal within seconds (integrated, rejected, or invalid "
+                                "before anything is sent)."),
+    "welcome_send": Tr("Envoyer cet exemple", "Send this example"),
+    "welcome_open": Tr("Ouvrir l'écran", "Open the screen"),
+    "welcome_test": Tr("son bouton Tester passe contre le simulateur.",
+                       "its Test button passes against the simulator."),
+    "welcome_certificates": Tr("L'autorité du bac à sable y est importée : retirez-la pour "
+                               "voir les interfaces échouer, réimportez-la pour les rétablir.",
+                               "The sandbox's authority is imported there: remove it to see "
+                               "the interfaces fail, import it again to bring them back."),
+    "welcome_api": Tr("Chaque appel de l'API REST s'essaie depuis la documentation, avec une "
+                      "clé d'API (raccord user api-key LOGIN).",
+                      "Each REST API call can be tried from its documentation, with an API "
+                      "key (raccord user api-key LOGIN)."),
     "used_by": Tr("Interfaces qui s'y connectent", "Interfaces connecting through it"),
 }
 

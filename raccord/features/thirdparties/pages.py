@@ -53,6 +53,8 @@ LABELS = {
                       "remplissent dès que l'INSEE le connaît.",
                       "Type the SIRET (14 digits) or SIREN (9 digits): the fields fill in as "
                       "soon as INSEE knows it."),
+    "searching": Tr("Recherche SIRENE…", "Looking SIRENE up…"),
+    "found": Tr("Rempli depuis SIRENE", "Filled from SIRENE"),
     "open": Tr("ouvert", "open"), "yes": Tr("oui", "yes"), "no": Tr("non", "no"),
 }
 
@@ -114,9 +116,20 @@ def listing(request: Request, kind: str = "", q: str = "",
 
 
 @router.get("/thirdparties/new")
-def new_form(request: Request, kind: str = PartyKind.CUSTOMER.value,
+def new_form(request: Request, kind: str = PartyKind.CUSTOMER.value, siret: str = "",
              account: Account = Depends(may_change)) -> Response:
-    return _page(request, {"kind": kind, "country": "FR"})
+    """A new third party; given a SIRET (the sandbox's examples link here), filled from
+    SIRENE at once."""
+    typed = {"kind": kind, "country": "FR"}
+    if not siret:
+        return _page(request, typed)
+    typed["siret"] = siret
+    try:
+        filled = service.fill_from_sirene(hub_of(request), siret, fresh=False)
+    except PartyRefused as error:
+        return _page(request, typed, None, 400, error=error.message)
+    return _page(request, _filled_form(filled, typed),
+                 notes=[n(language(request)) for n in filled.notes])
 
 
 @router.get("/thirdparties/fill")
