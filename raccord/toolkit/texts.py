@@ -176,6 +176,8 @@ TEXTS: dict[str, Tr] = {
                       "clé d'API (raccord user api-key LOGIN).",
                       "Each REST API call can be tried from its documentation, with an API "
                       "key (raccord user api-key LOGIN)."),
+    "sirene_extra": Tr("Copie locale de la base SIRENE et enrichissement de fichiers →",
+                       "Local copy of the SIRENE base and file enrichment →"),
     "used_by": Tr("Interfaces qui s'y connectent", "Interfaces connecting through it"),
 }
 

@@ -86,5 +86,5 @@ def test_the_page_shows_the_local_copy_in_use(sandboxed_hub: Hub, tmp_path: obje
     stock = write_stock_files(Path(str(tmp_path)), 40)
     import_stock(sandboxed_hub.env.home, [stock.units, stock.establishments])
     page = Console(sandboxed_hub).http.get("/sirene").text
-    assert "Données du <strong>2026-10-01</strong>" in page
+    assert "Données du <strong>01/10/2026</strong>" in page  # written the French way
     assert f"{stock.establishment_rows} établissements" in page
