@@ -2,7 +2,8 @@
 # Installs what raccord needs: uv (from PyPI) and the locked Python packages.
 # Always: Debian's Tesseract with its French and English data (OCR_LOCAL reads receipts on the
 # server, the sandbox uses it) and the fonts the receipt generator draws with.
-# With --tests, also Debian's chromium, redis-server and postgresql for the test suite.
+# With --tests, also Debian's chromium, redis-server and postgresql for the test suite, and
+# axe-core from npm (into .cache/axe) for the accessibility checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +38,16 @@ if [ "${1:-}" = "--tests" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" fonts-liberation >/dev/null
+  fi
+  # axe-core (accessibility rules the browser tests inject into every page), from npm, into a
+  # folder that is not committed.
+  if [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; then
+    if ! command -v npm >/dev/null 2>&1; then
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      apt-get install -y -qq --no-install-recommends npm >/dev/null
+    fi
+    npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4 >/dev/null
   fi
 fi
 

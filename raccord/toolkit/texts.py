@@ -178,6 +178,8 @@ TEXTS: dict[str, Tr] = {
                       "key (raccord user api-key LOGIN)."),
     "sirene_extra": Tr("Copie locale de la base SIRENE et enrichissement de fichiers →",
                        "Local copy of the SIRENE base and file enrichment →"),
+    "skip": Tr("Aller au contenu", "Skip to content"),
+    "menu_label": Tr("Menu principal", "Main menu"),
     "used_by": Tr("Interfaces qui s'y connectent", "Interfaces connecting through it"),
 }
 

@@ -14,7 +14,7 @@ SCHEMA = InterfaceSchema(
     summary=Tr("Les justificatifs photographiés sont lus et les champs de la dépense remplis.",
                "Photographed receipts are read and the expense's fields filled in."),
     fields=(
-        Field("provider", Tr("provider", "provider"), Kind.ENUM, default="OCR_MINDEE",
+        Field("provider", Tr("Fournisseur OCR", "OCR provider"), Kind.ENUM, default="OCR_MINDEE",
               choices=(Choice("OCR_MINDEE", Tr("Mindee", "Mindee")),
                        Choice("OCR_LOCAL", Tr("Lecture locale (Tesseract, rien ne sort du "
                                               "serveur)", "Local reading (Tesseract, nothing "
