@@ -180,6 +180,10 @@ TEXTS: dict[str, Tr] = {
                        "Local copy of the SIRENE base and file enrichment →"),
     "skip": Tr("Aller au contenu", "Skip to content"),
     "menu_label": Tr("Menu principal", "Main menu"),
+    "refresh_pause": Tr("Suspendre l'actualisation", "Pause refreshing"),
+    "refresh_resume": Tr("Reprendre l'actualisation", "Resume refreshing"),
+    "refreshing": Tr("Page actualisée toute seule tant que le travail est en cours.",
+                     "Page refreshed by itself while the work is in progress."),
     "used_by": Tr("Interfaces qui s'y connectent", "Interfaces connecting through it"),
 }
 
