@@ -73,7 +73,8 @@ def test_the_console_works_with_the_keyboard_alone(console: Console) -> None:
         if page.evaluate("document.activeElement.getAttribute('href')") == "/interfaces/sirene":
             break
     page.keyboard.press("Enter")
-    expect(page.locator("main h1")).to_have_text("SIRENE")
+    title = console.hub.interfaces["sirene"].schema.title("fr")
+    expect(page.locator("main h1")).to_have_text(title)
     # Change a field and save it with the keyboard: focus the field, type, Enter.
     field = page.locator("#input-cache_ttl_h")
     for _ in range(60):
@@ -81,11 +82,10 @@ def test_the_console_works_with_the_keyboard_alone(console: Console) -> None:
         if page.evaluate("document.activeElement.id") == "input-cache_ttl_h":
             break
     expect(field).to_be_focused()
+    # The focused control shows it (an outline of its own).
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     page.keyboard.press("Control+A")
     page.keyboard.type("24")
     page.keyboard.press("Enter")
     expect(page.locator("#field-cache_ttl_h .ok")).to_have_text(TEXTS["saved"]("fr"))
     assert console.hub.values("sirene")["cache_ttl_h"] == 24
-    # Every control shows where the focus is (an outline of its own).
-    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    assert outline != "none"
