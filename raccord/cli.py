@@ -13,7 +13,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from raccord.core.formats import counted, day
 from raccord.core.i18n import Tr
+from raccord.core.models import aware
+from raccord.core.roles import ROLE_LABELS
 from raccord.core.schema import SettingError
 from raccord.core.settings_store import company_scope
 from raccord.features.registry import FEATURES
@@ -24,9 +27,12 @@ from raccord.toolkit.cli import (
     lang,
     open_hub,
     out,
+    print_json,
     refusals,
+    table,
     use_hub_factory,
 )
+from raccord.toolkit.texts import TEXTS
 from raccord.wiring import open_hub as open_wired_hub
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -77,7 +83,7 @@ def serve(sandbox: Annotated[bool, typer.Option(help="Start the simulators and p
     from raccord.sandbox.setup import point_at_sandbox, start_sandbox
     from raccord.web import create_app
 
-    hub = open_hub()
+    hub = open_hub(announce=True)
     with refusals():  # RACCORD_ADMIN_PASSWORD follows the password policy too
         password = ensure_first_login(hub)
     box = None
@@ -87,21 +93,24 @@ def serve(sandbox: Annotated[bool, typer.Option(help="Start the simulators and p
             point_at_sandbox(hub, box)
     running = InProcessWorkers(hub, workers=workers).start()
     url = f"http://{host}:{port}"
-    out.print(f"raccord: console {url}  (API {url}/api/docs)")
+    say(Tr(f"raccord : console {url}  (documentation de l'API : {url}/api/docs)",
+           f"raccord: console {url}  (API documentation: {url}/api/docs)"))
     if box is not None:
-        out.print(f"raccord: simulators {box.server.url}, their CA imported; every interface "
-                  "points at them")
+        say(Tr(f"raccord : simulateurs sur {box.server.url}, leur autorité importée ; chaque "
+               "interface pointe vers eux",
+               f"raccord: simulators on {box.server.url}, their authority imported; every "
+               "interface points at them"))
     if password:
-        out.print(f"raccord: first login: admin / {password}  (change it: raccord user password "
-                  "admin)")
-    if hub.new_key_file:
-        out.print(f"raccord: created the secrets key {hub.env.key_file}: back it up")
+        say(Tr(f"raccord : première connexion : admin / {password}  (changez-le : raccord user "
+               "password admin)",
+               f"raccord: first login: admin / {password}  (change it: raccord user password "
+               "admin)"))
     web = create_app(hub)
     if box is not None:
         from raccord.sandbox.welcome import install_welcome
 
         install_welcome(web, box)
-        out.print(f"raccord: try it: {url}/welcome")
+        say(Tr(f"raccord : pour essayer : {url}/welcome", f"raccord: to try it: {url}/welcome"))
     try:
         # Forwarded headers are read by the app itself, from RACCORD_TRUSTED_PROXIES only.
         uvicorn.run(web, host=host, port=port, log_level="warning",
@@ -120,14 +129,17 @@ def worker(workers: Annotated[int, typer.Option(help="Worker threads.")] = 4,
     """Run workers alone (on any machine sharing RACCORD_DATABASE_URL and RACCORD_REDIS_URL)."""
     from raccord.core.jobs import Scheduler
 
-    hub = open_hub()
+    hub = open_hub(announce=True)
     if once:
-        done = hub.jobs.run_pending()
-        out.print(f"raccord worker: ran {done} job(s)")
+        done = counted(hub.jobs.run_pending(), Tr("tâche exécutée", "job run"),
+                       Tr("tâches exécutées", "jobs run"))
+        say(Tr(f"raccord worker : {done.fr}", f"raccord worker: {done.en}"))
         return
     ticking = Scheduler(hub).start() if scheduler else None
-    out.print(f"raccord worker: {workers} thread(s), queue "
-              f"{'redis' if hub.env.redis_url else hub.env.job_store}")
+    threads = counted(workers, Tr("fil", "thread"), Tr("fils", "threads"))
+    queue = "redis" if hub.env.redis_url else str(hub.env.job_store)
+    say(Tr(f"raccord worker : {threads.fr}, file {queue}",
+           f"raccord worker: {threads.en}, queue {queue}"))
     try:
         hub.jobs.consumer(workers).run()
     finally:
@@ -136,10 +148,22 @@ def worker(workers: Annotated[int, typer.Option(help="Worker threads.")] = 4,
 
 
 # -- config ------------------------------------------------------------------------------------
+def say(text: Tr) -> None:
+    out.print(text(lang()), markup=False)
+
+
 def shown(value: Any, secret: bool) -> Any:
     if secret:
         return Tr("défini", "set")(lang()) if value else Tr("non défini", "not set")(lang())
     return value
+
+
+KEY, VALUE = Tr("clé", "key"), Tr("valeur", "value")
+SUBJECT, SHA256, EXPIRES = Tr("sujet", "subject"), Tr("sha256", "sha256"), Tr("expire le",
+                                                                              "expires")
+LOGIN, ROLE, TECHNICAL = Tr("identifiant", "login"), Tr("rôle", "role"), Tr("technique",
+                                                                            "technical")
+CODE, NAME, SIRET = Tr("code", "code"), Tr("nom", "name"), Tr("siret", "siret")
 
 
 @config_app.command("show")
@@ -159,8 +183,8 @@ def config_show(interface: Annotated[str | None, typer.Argument()] = None,
         return
     for name, values in document.items():
         table = Table(title=hub.interfaces[name].schema.title(lang()), title_justify="left")
-        table.add_column("key")
-        table.add_column("value")
+        table.add_column(KEY(lang()))
+        table.add_column(VALUE(lang()))
         for key, value in values.items():
             table.add_row(f"{name}.{key}", "" if value is None else str(value))
         out.print(table)
@@ -293,16 +317,22 @@ def certificates_add(file: Path) -> None:
     with refusals():
         info = hub.trust.add(data, cli_actor().login)
     out.print(f"{info.subject}  sha256={info.fingerprint}  "
-              f"{Tr('expire le', 'expires')(lang())} {info.not_after:%Y-%m-%d}", markup=False)
+              f"{EXPIRES(lang())} {day(info.not_after, lang())}", markup=False)
 
 
 @certificates_app.command("list")
-def certificates_list() -> None:
+def certificates_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The imported authorities (beside the system's)."""
     hub = open_hub()
-    table = Table("subject", "sha256", "expires")
-    for c in hub.trust.list():
-        table.add_row(c.subject, c.fingerprint, f"{c.not_after:%Y-%m-%d}")
-    out.print(table)
+    authorities = hub.trust.list()
+    if as_json:
+        print_json([{"subject": c.subject, "sha256": c.fingerprint,
+                     "not_after": aware(c.not_after).isoformat()} for c in authorities])
+        return
+    listing = table(SUBJECT, SHA256, EXPIRES)
+    for c in authorities:
+        listing.add_row(c.subject, c.fingerprint, day(c.not_after, lang()))
+    out.print(listing)
 
 
 @certificates_app.command("remove")
@@ -333,8 +363,9 @@ def user_add(login: str, role: Annotated[str, typer.Option(help="operator, admin
     hub = open_hub()
     with refusals():
         account = hub.accounts.add_user(login, read_new_password(password), role, technical)
-    out.print(Tr(f"Utilisateur {account.login} créé ({account.role.value}).",
-                 f"User {account.login} created ({account.role.value}).")(lang()))
+    named = ROLE_LABELS[account.role]
+    out.print(Tr(f"Utilisateur {account.login} créé ({named.fr.lower()}).",
+                 f"User {account.login} created ({named.en.lower()}).")(lang()))
 
 
 @user_app.command("password")
@@ -347,12 +378,19 @@ def user_password(login: str, password: Annotated[str | None, typer.Option(
 
 
 @user_app.command("list")
-def user_list() -> None:
+def user_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Console and API users."""
     hub = open_hub()
-    table = Table("login", "role", "technical")
-    for account in hub.accounts.users():
-        table.add_row(account.login, account.role.value, "yes" if account.technical else "")
-    out.print(table)
+    users = hub.accounts.users()
+    if as_json:
+        print_json([{"login": a.login, "role": a.role.value, "technical": a.technical}
+                    for a in users])
+        return
+    listing = table(LOGIN, ROLE, TECHNICAL)
+    for account in users:
+        listing.add_row(account.login, ROLE_LABELS[account.role](lang()),
+                        TEXTS["yes"](lang()) if account.technical else "")
+    out.print(listing)
 
 
 @user_app.command("api-key")
@@ -374,12 +412,17 @@ def company_add(code: str, name: str, siret: Annotated[str | None, typer.Option(
 
 
 @company_app.command("list")
-def company_list() -> None:
+def company_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Companies."""
     hub = open_hub()
-    table = Table("code", "name", "siret")
-    for company in hub.accounts.companies():
-        table.add_row(company.code, company.name, company.siret or "")
-    out.print(table)
+    companies = hub.accounts.companies()
+    if as_json:
+        print_json([{"code": c.code, "name": c.name, "siret": c.siret} for c in companies])
+        return
+    listing = table(CODE, NAME, SIRET)
+    for company in companies:
+        listing.add_row(company.code, company.name, company.siret or "")
+    out.print(listing)
 
 
 @secrets_app.command("rotate")
@@ -390,8 +433,9 @@ def secrets_rotate() -> None:
     hub = open_hub()
     with refusals():
         count = rotate(hub)
-    out.print(Tr(f"{count} secret(s) rechiffré(s) avec la nouvelle clé.",
-                 f"{count} secret(s) re-encrypted with the new key.")(lang()))
+    done = counted(count, Tr("secret rechiffré", "secret re-encrypted"),
+                   Tr("secrets rechiffrés", "secrets re-encrypted"))
+    out.print(Tr(f"{done.fr} avec la nouvelle clé.", f"{done.en} with the new key.")(lang()))
 
 
 @secrets_app.command("new-key")

@@ -3,12 +3,15 @@ hub. `raccord.cli` (the entry point) says how to open the hub (`use_hub_factory`
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.roles import Role
@@ -18,8 +21,18 @@ from raccord.core.settings_store import Actor
 from raccord.core.trust import CertificateError
 from raccord.interfaces.hub import InterfaceHub
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+def _console(stderr: bool = False) -> Console:
+    """On a terminal, lines fit its width; piped or redirected, a line is never cut (a
+    script reads whole lines)."""
+    stream = sys.stderr if stderr else sys.stdout
+    piped = not stream.isatty()
+    return Console(stderr=stderr, highlight=False, soft_wrap=piped,
+                   width=100_000 if piped else None)
+
+
+out = _console()
+err = _console(stderr=True)
 CLI_ACTOR_ENV = "RACCORD_ACTOR"
 _hub_factory: Callable[[], InterfaceHub] = InterfaceHub
 
@@ -50,9 +63,47 @@ def refusals() -> Iterator[None]:
         raise fail(str(error)) from None
 
 
-def open_hub() -> InterfaceHub:
-    with refusals():
-        return _hub_factory()
+class _KeyFileNotice(logging.Filter):
+    """The CLI says it itself, once, in the user's language (see `open_hub`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("created the secret key file")
+
+
+NEW_KEY = Tr("raccord : clé de chiffrement des secrets créée dans {path} : sauvegardez-la, "
+             "les secrets enregistrés sont illisibles sans elle.",
+             "raccord: created the secrets' encryption key {path}: back it up, the stored "
+             "secrets cannot be read without it.")
+
+
+def open_hub(announce: bool = False) -> InterfaceHub:
+    """The hub; with `announce` (the start of `serve` and `worker`), a key file created now is
+    said once, in the run's language, instead of the hub's own log line."""
+    if not announce:
+        with refusals():
+            return _hub_factory()
+    notice = _KeyFileNotice()
+    logger = logging.getLogger("raccord")
+    logger.addFilter(notice)
+    try:
+        with refusals():
+            hub = _hub_factory()
+    finally:
+        logger.removeFilter(notice)
+    if hub.new_key_file:
+        err.print(NEW_KEY.format(path=hub.env.key_file)(lang()), markup=False)
+    return hub
+
+
+def table(*headers: Tr) -> Table:
+    """A table with its headers in the run's language (the console's words)."""
+    return Table(*(h(lang()) for h in headers))
+
+
+def print_json(document: object) -> None:
+    import json
+
+    out.print_json(json.dumps(document, ensure_ascii=False, default=str))
 
 
 def cli_actor() -> Actor:

@@ -32,7 +32,7 @@ def test_send_wait_exits_zero_once_integrated(run: CliRunner, tmp_path: Path) ->
     result = run.invoke(app, ["send", str(json_file), str(ubl_file), "--company", "DEMO",
                               "--wait", "--process", "--timeout", "30"])
     assert result.exit_code == 0, result.output
-    assert "2 invoice(s) integrated by CHORUS PRO" in result.output
+    assert "2 invoices integrated by CHORUS PRO" in result.output
     status = run.invoke(app, ["status", "F-11", "--company", "DEMO"])
     assert status.exit_code == 0
     assert "integrated" in status.output and "made available" in status.output

@@ -16,18 +16,23 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.table import Table
 
-from raccord.core.formats import counted
+from raccord.core.formats import counted, moment
 from raccord.core.i18n import Tr
 from raccord.features.einvoicing import intake, views
 from raccord.features.einvoicing.dispatch import FOLLOW_UP_JOB, wake
 from raccord.features.einvoicing.documents import Format
 from raccord.features.einvoicing.invoice import InvoiceData
-from raccord.features.einvoicing.states import State
-from raccord.toolkit.cli import cli_actor, err, fail, lang, open_hub, out
+from raccord.features.einvoicing.states import State, label
+from raccord.toolkit.cli import cli_actor, err, fail, lang, open_hub, out, table
 
 app = typer.Typer(no_args_is_help=True, help="CHORUS PRO: send invoices and follow them.")
+# Column headings: the transmissions page's own words.
+H = {"id": Tr("id", "id"), "number": Tr("numéro", "number"), "state": Tr("état", "status"),
+     "errors": Tr("erreurs", "errors"), "company": Tr("société", "company"),
+     "portal": Tr("statut sur le portail", "status on the portal"), "flow": Tr("flux", "flow"),
+     "updated": Tr("mis à jour", "updated"), "note": Tr("note", "note"),
+     "at": Tr("date", "date"), "by": Tr("par", "by"), "message": Tr("message", "message")}
 DONE = {State.INTEGRATED, State.REJECTED, State.FAILED, State.INVALID, State.CANCELLED}
 
 
@@ -85,11 +90,11 @@ def send(files: Annotated[list[Path], typer.Argument(help="Invoice JSON (EN 1693
 
 
 def _print_receipts(receipts: list[intake.Receipt]) -> None:
-    table = Table("id", "number", "state", "errors")
+    listing = table(H["id"], H["number"], H["state"], H["errors"])
     for r in receipts:
         problems = "; ".join(f"{e['field']} [{e['rule']}] {e[lang()]}" for e in r.errors)
-        table.add_row(str(r.id), r.number, r.state, problems)
-    _console().print(table)
+        listing.add_row(str(r.id), r.number, label(r.state)(lang()), problems)
+    _console().print(listing)
 
 
 def _wait(hub: Any, ids: list[int], process: bool, timeout: float) -> None:
@@ -140,12 +145,13 @@ def status(invoice: Annotated[str | None, typer.Argument(help="Id or number.")] 
         if as_json:
             _console().print_json(json.dumps(rows, ensure_ascii=False))
             return
-        table = Table("id", "company", "number", "state", "portal", "flow", "updated", "note")
+        listing = table(H["id"], H["company"], H["number"], H["state"], H["portal"], H["flow"],
+                        H["updated"], H["note"])
         for r in rows:
-            table.add_row(str(r["id"]), r["company"], r["number"], r["state_label"],
-                          r["portal_status_label"] or "", r["flow_number"] or "",
-                          (r["updated_at"] or "")[:19], r["waiting"] or "")
-        _console().print(table)
+            listing.add_row(str(r["id"]), r["company"], r["number"], r["state_label"],
+                            r["portal_status_label"] or "", r["flow_number"] or "",
+                            moment(r["updated_at"], lang()), r["waiting"] or "")
+        _console().print(listing)
         return
     found = views.lookup(hub, invoice, company)
     if found is None:
@@ -159,13 +165,14 @@ def status(invoice: Annotated[str | None, typer.Argument(help="Id or number.")] 
     _console().print(f"{document['company']} {document['number']} (id {document['id']}): "
               f"{document['state_label']}"
               + (f", {document['portal_status_label']}" if document["portal_status"] else "")
-              + (f", flow {document['flow_number']}" if document["flow_number"] else ""))
+              + (f", {H['flow'](lang()).lower()} {document['flow_number']}"
+                 if document["flow_number"] else ""), markup=False)
     if document["waiting"]:
         _console().print(document["waiting"], markup=False)
-    history = Table("at", "by", "state", "portal", "message")
+    history = table(H["at"], H["by"], H["state"], H["portal"], H["message"])
     for e in document["history"]:
-        history.add_row((e["at"] or "")[:19], e["actor"], e["to"], e["portal_status"] or "",
-                        e["message"] or "")
+        history.add_row(moment(e["at"], lang(), True), e["actor"], e["to_label"],
+                        e["portal_status_label"] or "", e["message"] or "")
     _console().print(history)
     for e in document["errors"]:
         _console().print(f"[red]✗[/red] {e['field']} [{e['rule']}] {e.get(lang(), '')}",

@@ -27,9 +27,11 @@ from rich.progress import (
 from rich.table import Table
 
 from raccord.core.diagnosis import ServiceError
+from raccord.core.formats import counted, number
 from raccord.core.i18n import Tr
 from raccord.core.identifiers import IdentifierError
 from raccord.features.sirene.enrich import (
+    LINE_STATUSES,
     EnrichProgress,
     EnrichStopped,
     UnreadableCsv,
@@ -164,10 +166,15 @@ def enrich_command(source: Annotated[Path, typer.Argument(metavar="IN.csv")],
     except OSError as error:
         raise fail(Tr(f"{target} : écriture impossible ({error}).",
                       f"{target}: cannot write ({error}).")) from None
-    counts = ", ".join(f"{status} {n}" for status, n in sorted(state.counts.items()))
-    _console().print(Tr(f"{state.done} lignes écrites dans {target} ({counts}).",
-                        f"{state.done} lines written to {target} ({counts}).")(lang()),
-                     markup=False)
+    counts = ", ".join(
+        f"{LINE_STATUSES.get(status, Tr(status, status))(lang())} : {number(n, lang())}"
+        if lang() == "fr" else
+        f"{LINE_STATUSES.get(status, Tr(status, status))(lang())}: {number(n, lang())}"
+        for status, n in sorted(state.counts.items()))
+    written = counted(state.done, Tr("ligne écrite", "line written"),
+                      Tr("lignes écrites", "lines written"))
+    _console().print(Tr(f"{written.fr} dans {target} ({counts}).",
+                        f"{written.en} to {target} ({counts}).")(lang()), markup=False)
 
 
 @app.command("import")

@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from raccord.core.hub import Hub
 
 OK, INVALID, UNKNOWN, ERROR = "ok", "invalid", "unknown", "error"
+# What a line came to, in words (the file's status column keeps the machine value).
+LINE_STATUSES = {OK: Tr("rempli", "filled in"), UNKNOWN: Tr("inconnu de l'INSEE",
+                                                           "unknown to INSEE"),
+                 INVALID: Tr("numéro invalide", "invalid number"),
+                 ERROR: Tr("erreur du service", "service error")}
 FIELDS = ("status", "reason", "name", "trade_name", "address1", "address2", "address3",
           "postcode", "city", "country", "siren", "siret", "naf", "legal_form", "vat_number",
           "head_office", "closed", "closed_on", "notes", "source")

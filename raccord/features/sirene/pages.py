@@ -13,6 +13,7 @@ from raccord.core.accounts import Account
 from raccord.core.httpsafe import RowId, content_disposition
 from raccord.core.i18n import Tr
 from raccord.features.sirene import enrichments
+from raccord.features.sirene.enrich import LINE_STATUSES
 from raccord.features.sirene.models import SireneEnrichment
 from raccord.features.sirene.status import status_data
 from raccord.toolkit.pages import (
@@ -29,11 +30,6 @@ add_template_folder(Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
 STATES = {"queued": Tr("en attente", "queued"), "running": Tr("en cours", "running"),
           "done": Tr("terminé", "done"), "failed": Tr("arrêté", "stopped")}
-# What a line of an enriched file came to (its `sirene_statut` column).
-LINE_STATUSES = {"ok": Tr("rempli", "filled in"), "unknown": Tr("inconnu de l'INSEE",
-                                                               "unknown to INSEE"),
-                 "invalid": Tr("numéro invalide", "invalid number"),
-                 "error": Tr("erreur du service", "service error")}
 W = {
     "title": Tr("SIRENE : copie locale et enrichissement", "SIRENE: local copy and enrichment"),
     "summary": Tr("Les numéros présents dans la copie locale de la base SIRENE sont remplis "
