@@ -84,7 +84,7 @@ def test_rotation_re_encrypts_every_secret_and_they_still_read(storage_env: Envi
     before = stored_tokens(hub)
     result = Cli(storage_env)("secrets", "rotate")
     assert result.exit_code == 0, result.output
-    assert "2 secret(s) re-encrypted with the new key." in result.stdout
+    assert "2 secrets re-encrypted with the new key." in result.stdout
     keys = storage_env.key_file.read_bytes().split()
     assert len(keys) == 2 and keys[1] == old_key  # the old key is kept behind the new one
     after = open_hub(storage_env)
