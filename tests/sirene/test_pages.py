@@ -64,11 +64,11 @@ def test_a_csv_enriched_from_the_console_is_followed_then_downloaded(sandboxed_h
     sent = console.http.post("/sirene/enrichments", data={"csrf": console.csrf("/sirene")},
                              files={"file": ("in.csv", f"siret\n{est.siret}\n12\n".encode(),
                                              "text/csv")})
-    assert sent.status_code == 200 and 'http-equiv="refresh"' in sent.text
+    assert sent.status_code == 200 and 'data-refresh="2"' in sent.text
     assert "en attente" in sent.text
     sandboxed_hub.jobs.run_pending()
     done = console.http.get(str(sent.url))
-    assert "terminé" in done.text and 'http-equiv="refresh"' not in done.text
+    assert "terminé" in done.text and "data-refresh" not in done.text
     result = console.http.get(str(sent.url) + "/result")
     assert result.headers["content-type"].startswith("text/csv")
     assert ",ok," in result.text and ",invalid," in result.text
