@@ -24,7 +24,7 @@ def test_every_french_page_speaks_french(sandboxed_hub: Hub, sandbox: Sandbox,
     pages = console_pages(page, operator.url)
     assert len(pages) > 25, pages
     for must in ("/transmissions", "/sirene", "/thirdparties", "/jobs", "/audit",
-                 "/companies", "/certificates", "/interfaces/ocr"):
+                 "/companies", "/interfaces/certificates", "/interfaces/ocr"):
         assert any(p.startswith(must) for p in pages), must
     problems = []
     for path in pages:
