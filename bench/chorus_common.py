@@ -24,12 +24,13 @@ import httpx
 from raccord.core.config import DeploymentMode, Environment
 from raccord.core.roles import Role
 from raccord.core.settings_store import SYSTEM, company_scope
+from raccord.interfaces.demo import DEMO as DEMO_COMPANY
 from raccord.sandbox.server import SandboxCA, free_port
 from raccord.wiring import open_hub
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-DEMO = ("DEMO", "Démo SARL", "73282932000074")
+DEMO = (DEMO_COMPANY.code, DEMO_COMPANY.name, DEMO_COMPANY.siret)
 BUYERS = ("12345678200051", "12345678200069")
 
 
@@ -205,7 +206,8 @@ def invoice_data(n: int, prefix: str) -> Any:
     return InvoiceData.model_validate({
         "number": f"{prefix}-{n:06d}", "issue_date": issued.isoformat(),
         "due_date": (issued + timedelta(days=30)).isoformat(),
-        "seller": {"name": DEMO[1], "siret": DEMO[2], "address": {"line1": "1 rue de la Paix",
+        "seller": {"name": DEMO[1], "siret": DEMO[2], "vat_id": DEMO_COMPANY.vat_id,
+                   "address": {"line1": "1 rue de la Paix",
                                                                   "postcode": "75002",
                                                                   "city": "Paris"}},
         "buyer": {"name": "Collectivité", "siret": BUYERS[n % 2],
