@@ -19,7 +19,6 @@ from raccord.core.jobs import run_error
 from raccord.core.roles import ROLE_LABELS, Role, at_least
 from raccord.core.settings_store import SET_MARK, UNSET_MARK
 from raccord.interfaces.hub import InterfaceHub
-
 from raccord.toolkit.sessions import csrf_matches, csrf_token, session_account
 from raccord.toolkit.texts import MODE_LABELS, TEXTS
 
