@@ -17,13 +17,13 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
        "object-src 'none'")
-# The API's interactive documentation (Swagger UI) is served from its CDN with an inline
-# start-up script: only that page gets them.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: "
-            "https://fastapi.tiangolo.com; frame-ancestors 'none'; base-uri 'none'; "
-            "object-src 'none'")
-DOCS_PATHS = ("/api/docs",)
+# The API's documentation pages (Swagger UI, ReDoc) are raccord's own, scripts from its own
+# server (raccord.console.apidocs): their viewers set inline styles, and ReDoc searches in a
+# worker it starts from a blob. Nothing comes from elsewhere.
+DOCS_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+DOCS_PATHS = ("/api/docs", "/api/redoc")
 COMMON = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
           (b"referrer-policy", b"same-origin"), (b"cross-origin-opener-policy", b"same-origin")]
 HSTS = (b"strict-transport-security", b"max-age=31536000")
