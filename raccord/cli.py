@@ -21,6 +21,7 @@ from raccord.core.schema import SettingError
 from raccord.core.settings_store import company_scope
 from raccord.features.registry import FEATURES
 from raccord.toolkit.cli import (
+    announce_new_key,
     cli_actor,
     err,
     fail,
@@ -86,6 +87,7 @@ def serve(sandbox: Annotated[bool, typer.Option(help="Start the simulators and p
     hub = open_hub(announce=True)
     with refusals():  # RACCORD_ADMIN_PASSWORD follows the password policy too
         password = ensure_first_login(hub)
+    announce_new_key(hub)
     box = None
     if sandbox:
         box = start_sandbox(hub, port=sandbox_port)
@@ -130,6 +132,7 @@ def worker(workers: Annotated[int, typer.Option(help="Worker threads.")] = 4,
     from raccord.core.jobs import Scheduler
 
     hub = open_hub(announce=True)
+    announce_new_key(hub)
     if once:
         done = counted(hub.jobs.run_pending(), Tr("tâche exécutée", "job run"),
                        Tr("tâches exécutées", "jobs run"))

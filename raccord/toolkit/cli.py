@@ -77,8 +77,8 @@ NEW_KEY = Tr("raccord : clé de chiffrement des secrets créée dans {path} : sa
 
 
 def open_hub(announce: bool = False) -> InterfaceHub:
-    """The hub; with `announce` (the start of `serve` and `worker`), a key file created now is
-    said once, in the run's language, instead of the hub's own log line."""
+    """The hub; with `announce` (the start of `serve` and `worker`), the hub's own log line
+    about a key file created now is left out: the command says it (`announce_new_key`)."""
     if not announce:
         with refusals():
             return _hub_factory()
@@ -90,9 +90,14 @@ def open_hub(announce: bool = False) -> InterfaceHub:
             hub = _hub_factory()
     finally:
         logger.removeFilter(notice)
+    return hub
+
+
+def announce_new_key(hub: InterfaceHub) -> None:
+    """Once the start went through (a refused start says only why), a key file created by this
+    run is said, in the run's language."""
     if hub.new_key_file:
         err.print(NEW_KEY.format(path=hub.env.key_file)(lang()), markup=False)
-    return hub
 
 
 def table(*headers: Tr) -> Table:
