@@ -28,7 +28,6 @@ import os
 import resource
 import statistics
 import sys
-import threading
 import time
 from collections import Counter
 from datetime import date
@@ -39,34 +38,11 @@ os.environ["OMP_THREAD_LIMIT"] = "1"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from memory import MemorySampler  # noqa: E402
+
 from raccord.interfaces.ocr import local  # noqa: E402
 from raccord.interfaces.ocr.reading import ReceiptReading  # noqa: E402
 from raccord.interfaces.ocr.receipts import ReceiptTruth, make_receipt  # noqa: E402
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as handle:
-        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-class MemorySampler:
-    def __init__(self) -> None:
-        self.peak = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, rss_mb())
-            self._stop.wait(0.05)
-
-    def __enter__(self) -> MemorySampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def vat_pairs(items: list[tuple[str, str]]) -> set[tuple[Decimal, Decimal]]:
