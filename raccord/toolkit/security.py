@@ -24,6 +24,23 @@ DOCS_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
             "img-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; "
             "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 DOCS_PATHS = ("/api/docs", "/api/redoc")
+# Pages whose forms lead on to an outside service's own page (a bank's connect page, reached by
+# the redirect after the POST): browsers hold such redirects to `form-action` too.
+_OUTBOUND_FORMS: list[str] = []
+
+
+def allow_outbound_forms(path_prefix: str) -> None:
+    """Let the forms of the pages under `path_prefix` go on to any HTTPS site."""
+    if path_prefix not in _OUTBOUND_FORMS:
+        _OUTBOUND_FORMS.append(path_prefix)
+
+
+def policy_for(path: str) -> str:
+    if path.startswith(DOCS_PATHS):
+        return DOCS_CSP
+    if any(path.startswith(prefix) for prefix in _OUTBOUND_FORMS):
+        return CSP.replace("form-action 'self'", "form-action 'self' https:")
+    return CSP
 COMMON = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
           (b"referrer-policy", b"same-origin"), (b"cross-origin-opener-policy", b"same-origin")]
 HSTS = (b"strict-transport-security", b"max-age=31536000")
@@ -38,7 +55,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         secure = scope.get("scheme") == "https"
-        policy = DOCS_CSP if scope.get("path", "").startswith(DOCS_PATHS) else CSP
+        policy = policy_for(scope.get("path", ""))
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -42,9 +42,13 @@ from raccord.toolkit.pages import (
     signed_in,
 )
 from raccord.toolkit.screens import interface_page
+from raccord.toolkit.security import allow_outbound_forms
 
 add_template_folder(Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
+# "Connect a bank" and "Repair" go on to Bridge's connect page (the holder signs in at the bank).
+allow_outbound_forms("/bank")
+allow_outbound_forms("/interfaces/bank")
 
 
 def screen_overview(hub: InterfaceHub, lang: str) -> dict[str, Any]:
