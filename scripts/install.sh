@@ -47,7 +47,7 @@ if [ "${1:-}" = "--tests" ]; then
       apt-get update -qq
       apt-get install -y -qq --no-install-recommends npm >/dev/null
     fi
-    npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4 >/dev/null
+    npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4.14.1 >/dev/null
   fi
 fi
 
