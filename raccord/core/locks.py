@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -84,15 +85,15 @@ class Lease:
             self.store.release(self.key, self.token)
 
 
-class _Store:
-    def take(self, key: str, token: str, ttl_s: float) -> bool:
-        raise NotImplementedError
+class _Store(ABC):
+    @abstractmethod
+    def take(self, key: str, token: str, ttl_s: float) -> bool: ...
 
-    def renew(self, key: str, token: str, ttl_s: float) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def renew(self, key: str, token: str, ttl_s: float) -> bool: ...
 
-    def release(self, key: str, token: str) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def release(self, key: str, token: str) -> None: ...
 
 
 class RedisStore(_Store):

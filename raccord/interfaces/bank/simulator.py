@@ -167,7 +167,7 @@ def webhook(sim: Simulator, event: str, content: dict[str, Any]) -> tuple[bytes,
     target = sim.state["webhook"].get("url")
     if target:
         try:
-            httpx.post(target, content=body, headers=headers, timeout=10, verify=False)
+            httpx.post(target, content=body, headers=headers, timeout=10)
         except httpx.HTTPError:
             sim.counts["webhook_failed"] += 1
     return body, headers
