@@ -39,3 +39,21 @@ QUALIFICATION_SUPPLIER = DemoCompany(
     street_type="BD", street_name="DU GENERAL DE GAULLE", postcode="92120", city="MONTROUGE",
     city_code="92049", naf="70.22Z", created_on="2004-03-15")
 CAST = (DEMO, QUALIFICATION_SUPPLIER)
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    login: str
+    name: str
+    email: str
+    phone: str
+
+
+# The demo company's employee: a console account (role employee, for the expense reports on a
+# phone), a mailbox of the Microsoft 365 simulator's tenant (the calendar), the signer of the
+# sandbox's document to sign. The company's accounting mailbox is its Bridge user.
+DEMO_EMPLOYEE = DemoPerson(login="camille", name="Camille Durand",
+                           email="camille.durand@demo-sarl.fr", phone="+33612345678")
+DEMO_EMPLOYEE_PASSWORD = "essai-camille-2026"
+DEMO_ACCOUNTING = DemoPerson(login="compta", name="Démo SARL", email="compta@demo-sarl.fr",
+                             phone="")

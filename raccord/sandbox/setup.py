@@ -11,6 +11,7 @@ from raccord.core.settings_store import SYSTEM, company_scope
 from raccord.core.simulator import Simulator
 from raccord.interfaces.demo import DEMO
 from raccord.interfaces.hub import InterfaceHub
+from raccord.sandbox.cast import add_demo_employee
 from raccord.sandbox.server import SandboxCA, ThreadedServer, sandbox_app
 
 DEMO_COMPANY = (DEMO.code, DEMO.name, DEMO.siret)
@@ -53,6 +54,7 @@ def point_at_sandbox(hub: InterfaceHub, sandbox: Sandbox, import_ca: bool = True
     code, name, siret = DEMO_COMPANY
     if hub.accounts.company(code) is None:
         hub.accounts.add_company(code, name, siret)
+    add_demo_employee(hub)
     if import_ca:
         hub.trust.add(sandbox.ca.ca_pem.read_bytes(), SYSTEM.login)
     for spec in hub.interfaces.values():

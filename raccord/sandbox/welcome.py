@@ -1,7 +1,8 @@
 """The sandbox's welcome page, "Essayer raccord": what each interface does and, for each, a
 ready example that works against the simulators — SIRETs the SIRENE simulator knows (the
-demo company's too), invoices to send to the CHORUS PRO simulator (one per case), and each
-interface's Test. Mounted by `raccord serve --sandbox` only."""
+demo company's too), invoices to send to the CHORUS PRO simulator (one per case), the other
+features' examples (`tours`: receipts, a trip, a document to sign, a bank, a calendar), and
+each interface's Test. Mounted by `raccord serve --sandbox` only."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from raccord.features.einvoicing import intake
 from raccord.features.einvoicing.invoice import InvoiceData
 from raccord.interfaces.demo import DEMO, QUALIFICATION_SUPPLIER
 from raccord.interfaces.sirene.population import LegalUnit, luhn_complete
+from raccord.sandbox import tours
 from raccord.sandbox.examples import INVOICES, invoice_data
 from raccord.sandbox.setup import Sandbox
 from raccord.toolkit.pages import (
@@ -84,31 +86,20 @@ def siret_examples(box: Sandbox) -> list[SiretExample]:
 
 
 def other_examples() -> dict[str, list[Tr]]:
-    """What to try on the other interfaces (their Tests pass against the simulators)."""
+    """What to try beyond the examples (their Tests pass against the simulators)."""
     from raccord.interfaces.exchange import sim_directory as tenant
     from raccord.interfaces.gmail.sandbox import SANDBOX_SENDER
-    from raccord.interfaces.signature.simulator import SANDBOX_LOGIN
 
     return {
         "ocr": [Tr("Le test envoie un ticket de caisse dessiné par raccord et en lit le "
                    "montant.", "The Test sends a receipt drawn by raccord and reads its "
                    "amount.")],
-        "exchange": [Tr(f"Boîte aux lettres d'agenda de test : {tenant.TEST_USER} (et "
+        "exchange": [Tr(f"Autres boîtes du locataire de test : {tenant.TEST_USER} (et "
                         f"{tenant.PRIVATE_USER}, sans délégation, pour voir le refus).",
-                        f"Test calendar mailbox: {tenant.TEST_USER} (and "
+                        f"Other mailboxes of the test tenant: {tenant.TEST_USER} (and "
                         f"{tenant.PRIVATE_USER}, with no delegation, to see the refusal).")],
-        "signature": [Tr(f"Compte de signature : {SANDBOX_LOGIN} ; le test crée une "
-                         "transaction sur un document d'exemple.",
-                         f"Signing account: {SANDBOX_LOGIN}; the Test creates a transaction "
-                         "on a sample document.")],
-        "bank": [Tr("Créez un utilisateur Bridge sur l'écran Banque, puis connectez la "
-                    "banque de démonstration du simulateur.",
-                    "Create a Bridge user on the Bank screen, then connect the simulator's "
-                    "demo bank.")],
         "gmail": [Tr(f"Expéditeur de test : {SANDBOX_SENDER}.",
                      f"Test sender: {SANDBOX_SENDER}.")],
-        "google": [Tr("Complétion d'adresse : tapez « Lyon » ; distance : Paris → Lyon.",
-                      "Address completion: type 'Lyon'; distance: Paris → Lyon.")],
     }
 
 
@@ -123,7 +114,8 @@ def welcome(request: Request, account: Account = Depends(signed_in)) -> Response
     if box is None:
         return RedirectResponse("/", 303)
     return render(request, "welcome.html", sirets=siret_examples(box), invoices=INVOICES,
-                  others=other_examples(), demo=DEMO, supplier=QUALIFICATION_SUPPLIER)
+                  others=other_examples(), demo=DEMO, supplier=QUALIFICATION_SUPPLIER,
+                  **tours.context(box))
 
 
 @router.post("/welcome/invoices/{key}", dependencies=[Depends(check_csrf)])
@@ -154,3 +146,4 @@ def _next_number(hub: Any) -> int:
 def install_welcome(app: FastAPI, box: Sandbox) -> None:
     app.state.sandbox = box
     app.include_router(router)
+    app.include_router(tours.router)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from raccord.interfaces.demo import DEMO_EMPLOYEE
+
 TENANT_ID = "7e1c3a52-5d6b-4d7e-9c1a-0f3b2a8d4e61"
 CLIENT_ID = "3f6a1c9e-2b4d-4e8a-9c7f-1a2b3c4d5e6f"
 CLIENT_SECRET = "sandbox~Graph.Secret-8Q"
@@ -83,10 +85,13 @@ def sandbox_directory() -> Directory:
         NO_MAILBOX_USER: Mailbox("Paul Durand", has_mailbox=False),
         DELEGATE_USER: Mailbox("Service raccord"),
         PLAIN_USER: Mailbox("Stagiaire"),
+        # The sandbox's demo employee (raccord.interfaces.demo): demo-sarl.fr is one of the
+        # tenant's domains, as a company's own domain is in Microsoft 365.
+        DEMO_EMPLOYEE.email: Mailbox(DEMO_EMPLOYEE.name, calendar_items=2),
     }
     logins = {
         DELEGATE_USER: EwsLogin(DELEGATE_PASSWORD, impersonation=True,
-                                full_access={TEST_USER, OTHER_USER}),
+                                full_access={TEST_USER, OTHER_USER, DEMO_EMPLOYEE.email}),
         PLAIN_USER: EwsLogin(PLAIN_PASSWORD),
     }
     return Directory({TENANT_ID: apps}, mailboxes, logins)

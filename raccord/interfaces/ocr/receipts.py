@@ -389,9 +389,30 @@ def encode(image: Image.Image, truth: ReceiptTruth, fmt: str = "PNG",
     return buffer.getvalue()
 
 
+def encode_pdf(image: Image.Image, truth: ReceiptTruth) -> bytes:
+    """The receipt as a one-page PDF (a scan: an image, no text layer), the truth in the
+    document's subject."""
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, "PDF", resolution=150.0, title="Ticket de caisse",
+                              subject=TRUTH_KEY + "=" + truth.to_json())
+    return buffer.getvalue()
+
+
+def _pdf_truth(content: bytes) -> str | None:
+    from pypdf import PdfReader
+
+    metadata = PdfReader(io.BytesIO(content)).metadata
+    subject = str((metadata.get("/Subject") if metadata is not None else None) or "")
+    prefix = TRUTH_KEY + "="
+    return subject[len(prefix):] if subject.startswith(prefix) else None
+
+
 def embedded_truth(content: bytes) -> ReceiptTruth | None:
     """The truth a generated receipt carries (for the Mindee simulator), or None."""
     try:
+        if content.startswith(b"%PDF"):
+            text = _pdf_truth(content)
+            return ReceiptTruth.from_json(text) if text else None
         with Image.open(io.BytesIO(content)) as image:
             text = getattr(image, "text", {}).get(TRUTH_KEY) if image.format == "PNG" else None
             if text is None:
@@ -423,3 +444,11 @@ SAMPLE_SEEDS = (11, 23, 42, 57)
 def sample(index: int) -> tuple[bytes, ReceiptTruth, str]:
     """One of the few samples the sandbox offers on the upload page."""
     return make_receipt(SAMPLE_SEEDS[index % len(SAMPLE_SEEDS)], level=0.5, fmt="JPEG")
+
+
+def pdf_sample(seed: int = 73) -> tuple[bytes, ReceiptTruth, str]:
+    """A receipt scanned to PDF, as an employee's scanner application makes it."""
+    rng = random.Random(seed)
+    truth = random_truth(rng)
+    photo = photograph(render(truth, rng), rng, 0.2)
+    return encode_pdf(photo, truth), truth, "application/pdf"
