@@ -28,11 +28,13 @@ W: dict[str, Tr] = {
     "read": Tr("Lire ce justificatif", "Read this receipt"),
     "reads": Tr("lu", "read"),
     "vat": Tr("TVA", "VAT"),
-    "receipts_help": Tr("Les justificatifs vont dans la note « Essai raccord » du "
-                        "collaborateur de démonstration ; rien n'est enregistré avant la "
-                        "confirmation. Le fichier : ",
-                        "The receipts go in the demo employee's report 'Essai raccord'; "
-                        "nothing is saved before it is confirmed. The file: "),
+    "receipts_help": Tr("Chacun va dans la note « Essai raccord » du collaborateur de "
+                        "démonstration, et rien n'est enregistré avant la confirmation. "
+                        "Chaque fichier se télécharge aussi, pour l'envoyer à la main depuis "
+                        "une note (un téléphone, par exemple).",
+                        "Each goes in the demo employee's report 'Essai raccord', and nothing "
+                        "is saved before it is confirmed. Each file can be downloaded too, to "
+                        "send it by hand from a report (a phone, for instance)."),
     "trip": Tr("Trajet Paris → Lyon", "Trip Paris → Lyon"),
     "trip_outcome": Tr("la distance est demandée à Google (Distance Matrix) et l'indemnité "
                        "kilométrique calculée au barème, pour une voiture de 5 CV",
@@ -69,12 +71,13 @@ W: dict[str, Tr] = {
                           "Otherwise the follow-up task (or a Universign webhook) does it by "
                           "itself."),
     "sign_request": Tr("Voir la demande de signature", "See the signature request"),
-    "certificate": Tr("Le simulateur sert un certificat de l'autorité du bac à sable : le "
-                      "navigateur avertit qu'il ne la connaît pas (elle est dans "
-                      "RACCORD_HOME/sandbox/sandbox-ca.pem) ; poursuivez vers le site.",
-                      "The simulator serves a certificate of the sandbox's authority: the "
-                      "browser warns it does not know it (it is in "
-                      "RACCORD_HOME/sandbox/sandbox-ca.pem); proceed to the site."),
+    "certificate": Tr("Les pages des simulateurs (signature, banque, agenda) ont un "
+                      "certificat de l'autorité du bac à sable : le navigateur avertit qu'il "
+                      "ne la connaît pas (elle est dans RACCORD_HOME/sandbox/sandbox-ca.pem) ; "
+                      "poursuivez vers le site.",
+                      "The simulators' pages (signature, bank, calendar) have a certificate "
+                      "of the sandbox's authority: the browser warns it does not know it (it "
+                      "is in RACCORD_HOME/sandbox/sandbox-ca.pem); proceed to the site."),
     "bank": Tr("Connecter la banque de démonstration : raccord crée l'utilisateur Bridge de "
                "la société (s'il n'existe pas), ouvre une session de connexion et vous mène "
                "à la page de la banque (simulateur Bridge).",

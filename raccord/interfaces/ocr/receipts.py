@@ -446,7 +446,7 @@ def sample(index: int) -> tuple[bytes, ReceiptTruth, str]:
     return make_receipt(SAMPLE_SEEDS[index % len(SAMPLE_SEEDS)], level=0.5, fmt="JPEG")
 
 
-def pdf_sample(seed: int = 73) -> tuple[bytes, ReceiptTruth, str]:
+def pdf_sample(seed: int = 87) -> tuple[bytes, ReceiptTruth, str]:
     """A receipt scanned to PDF, as an employee's scanner application makes it."""
     rng = random.Random(seed)
     truth = random_truth(rng)
