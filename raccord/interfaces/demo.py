@@ -49,11 +49,15 @@ class DemoPerson:
     phone: str
 
 
+# The demo company's own domain: its mailboxes at Microsoft 365 and Google Workspace, its
+# Universign account.
+DEMO_DOMAIN = "demo-sarl.fr"
+
 # The demo company's employee: a console account (role employee, for the expense reports on a
 # phone), a mailbox of the Microsoft 365 simulator's tenant (the calendar), the signer of the
 # sandbox's document to sign. The company's accounting mailbox is its Bridge user.
 DEMO_EMPLOYEE = DemoPerson(login="camille", name="Camille Durand",
-                           email="camille.durand@demo-sarl.fr", phone="+33612345678")
+                           email=f"camille.durand@{DEMO_DOMAIN}", phone="+33612345678")
 DEMO_EMPLOYEE_PASSWORD = "essai-camille-2026"
-DEMO_ACCOUNTING = DemoPerson(login="compta", name="Démo SARL", email="compta@demo-sarl.fr",
+DEMO_ACCOUNTING = DemoPerson(login="compta", name="Démo SARL", email=f"compta@{DEMO_DOMAIN}",
                              phone="")

@@ -14,7 +14,7 @@ W: dict[str, Tr] = {
                         "instance: it sees only its own expense reports, where the examples "
                         "below add receipts and trips."),
     "login": Tr("Identifiant", "Login"),
-    "state": Tr("État", "Status"),
+    "state": Tr("État :", "Status:"),
     "password": Tr("Mot de passe", "Password"),
     "mailbox": Tr("Boîte aux lettres", "Mailbox"),
     "bank_user": Tr("Utilisateur Bridge (comptabilité)", "Bridge user (accounting)"),
@@ -26,7 +26,7 @@ W: dict[str, Tr] = {
     "photo": Tr("Photo de ticket", "Photo of a ticket"),
     "scan": Tr("Ticket scanné en PDF", "Ticket scanned to PDF"),
     "read": Tr("Lire ce justificatif", "Read this receipt"),
-    "reads": Tr("lu", "read"),
+    "reads": Tr("lu :", "read:"),
     "vat": Tr("TVA", "VAT"),
     "receipts_help": Tr("Chacun va dans la note « Essai raccord » du collaborateur de "
                         "démonstration, et rien n'est enregistré avant la confirmation. "

@@ -12,7 +12,9 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-SANDBOX_DOMAIN = "raccord-demo.fr"
+from raccord.interfaces.demo import DEMO_DOMAIN
+
+SANDBOX_DOMAIN = DEMO_DOMAIN  # the demo company's Workspace (raccord.interfaces.demo)
 SANDBOX_SENDER = f"notes-de-frais@{SANDBOX_DOMAIN}"
 SANDBOX_PROJECT = "raccord-sandbox"
 SANDBOX_CLIENT_EMAIL = f"raccord-mail@{SANDBOX_PROJECT}.iam.gserviceaccount.com"
