@@ -25,7 +25,7 @@ W: dict[str, Tr] = {
     "receipt": Tr("Justificatif", "Receipt"),
     "photo": Tr("Photo de ticket", "Photo of a ticket"),
     "scan": Tr("Ticket scanné en PDF", "Ticket scanned to PDF"),
-    "read": Tr("Lire ce justificatif", "Read this receipt"),
+    "read": Tr("Lire", "Read"),
     "reads": Tr("lu :", "read:"),
     "vat": Tr("TVA", "VAT"),
     "receipts_help": Tr("Chacun va dans la note « Essai raccord » du collaborateur de "
