@@ -4,7 +4,9 @@ Three kinds of ceiling, one per way services count:
 - a rate over a sliding window (`second`, `minute`): a call waits for room;
 - a *paced* rate: the calls are also handed evenly spaced slots, so that they never go in a
   burst (a burst filling a second to the brim at the sender is over the count at the
-  service whenever the network delays the first calls a little more than the last);
+  service whenever the network delays the first calls a little more than the last); with
+  `spaced=False`, a budget over a long window (Graph's 10,000 requests per 10 minutes) whose
+  calls may go in bursts, each still counted from when it was written out;
 - a daily quota (`day`): counted per calendar day in the service's time zone, and when it is
   spent the call is refused at once with the time it resumes (`QuotaExhausted`).
 """
@@ -62,7 +64,10 @@ class Ceiling:
     blocking: bool = True
     # Rates only: hand out evenly spaced slots instead of letting calls go in bursts.
     paced: bool = False
-    # Sliding rates only: the window is this many units (`amount` calls in any 61 seconds).
+    # Paced rates only: False lets the calls go in bursts (no slots, no gap) while each is
+    # still counted from when its request was written out (`left`).
+    spaced: bool = True
+    # Rates: the window is this many units (`amount` calls in any 61 seconds).
     multiples: int = 1
     # Daily quotas only: the service's day, and the calls already made today (read once when
     # an embedded process first counts a day, so that a restart does not start from zero).
@@ -262,7 +267,8 @@ class RateLimiter:
             amount = max(1, ceiling.amount())
             if ceiling.paced:
                 tickets.append(self._paced(f"{interface}:{ceiling.name}", amount,
-                                           WINDOW_S[ceiling.unit], give_up))
+                                           WINDOW_S[ceiling.unit] * ceiling.multiples, give_up,
+                                           ceiling.spaced))
                 continue
             item = per(ceiling.unit, amount, ceiling.multiples)
             key = f"{interface}:{ceiling.name}"
@@ -288,14 +294,17 @@ class RateLimiter:
         for ticket in tickets:
             self.pacer.left(ticket)
 
-    def _paced(self, key: str, amount: int, window_s: float, give_up: float) -> Ticket:
+    def _paced(self, key: str, amount: int, window_s: float, give_up: float,
+               spaced: bool = True) -> Ticket:
         # Slots PACING_ROOM apart, and never `amount` calls within PACING_ROOM windows: the
         # room absorbs calls reaching the service a little out of step.
         room = PACING_ROOM * window_s
         interval = room / amount
-        self.sleep(self.pacer.delay(key, interval))
+        if spaced:
+            self.sleep(self.pacer.delay(key, interval))
         while True:
-            wait, ticket = self.pacer.claim(key, amount, room, MIN_GAP * interval)
+            wait, ticket = self.pacer.claim(key, amount, room,
+                                            MIN_GAP * interval if spaced else 0.0)
             if ticket is not None:
                 return ticket
             if time.monotonic() > give_up:
@@ -311,7 +320,7 @@ class RateLimiter:
             return min(self.storage.get(key), amount), amount
         if ceiling.paced:
             return self.pacer.sent_within(f"{interface}:{ceiling.name}",
-                                          WINDOW_S[ceiling.unit]), amount
+                                          WINDOW_S[ceiling.unit] * ceiling.multiples), amount
         item = per(ceiling.unit, amount, ceiling.multiples)
         stats = self.strategy.get_window_stats(item, "raccord", f"{interface}:{ceiling.name}")
         return amount - stats.remaining, amount

@@ -200,3 +200,20 @@ def test_calls_that_waited_for_room_leave_one_by_one() -> None:
     assert pacer.claim("gap", 10, 1.0, min_gap_s=0.05)[1] is not None
     wait, ticket = pacer.claim("gap", 10, 1.0, min_gap_s=0.05)
     assert ticket is None and 0.0 < wait <= 0.05
+
+
+def test_an_unspaced_budget_lets_a_burst_go_then_waits_for_its_window() -> None:
+    """A budget over a window (Graph: 10,000 requests per 10 minutes per mailbox): the calls
+    go at once while there is room, the next one waits for the oldest to leave the window."""
+    limiter = RateLimiter("memory://")
+    budget = Ceiling("budget", "second", lambda: 5, paced=True, spaced=False, multiples=2)
+    started = time.monotonic()
+    tickets = [t for _ in range(5) for t in limiter.acquire("mailbox:a", [budget])]
+    assert time.monotonic() - started < 0.1  # a burst, no slots
+    limiter.left(tickets)
+    limiter.acquire("mailbox:b", [budget])  # another key: its own budget
+    assert time.monotonic() - started < 0.1
+    limiter.acquire("mailbox:a", [budget])
+    waited = time.monotonic() - started
+    assert 2 * PACING_ROOM - 0.15 < waited < 2 * PACING_ROOM + 0.5
+    assert limiter.usage("mailbox:a", budget) == (1, 5)
