@@ -6,6 +6,7 @@ expired cursors, killed runs and two workers."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -371,6 +372,22 @@ def test_throttled_mailboxes_wait_and_nothing_is_lost(graph_hub: Hub, calendars:
     assert len(events_of(calendars)) == 30 and len(events_of(calendars, OTHER)) == 30
     assert sync(graph_hub).counts == dict.fromkeys(
         ("created", "updated", "deleted", "pulled_back", "failed"), 0)
+
+
+def test_the_per_mailbox_budget_is_kept_without_a_429(graph_hub: Hub, calendars: Calendars
+                                                     ) -> None:
+    """Graph's budget per application and mailbox, known to raccord: requests wait for room
+    in the core limiter instead of meeting a 429 (shortened here: 40 in any 3 seconds)."""
+    calendars.budget, calendars.window_s = 40, 3.0
+    graph_hub.settings.set_many("exchange", {"graph_mailbox_requests": 40,
+                                             "graph_mailbox_window_s": 3}, SYSTEM)
+    for n in range(45):
+        records.save(graph_hub, appointment(f"U-{n}"))
+    started = time.monotonic()
+    totals = sync(graph_hub)
+    assert totals.counts["created"] == 45 and not totals.retry
+    assert calendars.throttled == 0 and len(events_of(calendars)) == 45
+    assert time.monotonic() - started > 2 * 3.0  # 46 requests: three windows' worth
 
 
 def test_a_failing_mailbox_is_counted(graph_hub: Hub) -> None:

@@ -7,9 +7,12 @@
   pages to the `@odata.deltaLink` (the cursor); 410 `syncStateNotFound` is `CursorExpired`;
 - several operations go in one `POST /$batch` (20 at most, any mailboxes): one call.
 
-A 429 on the whole call is retried by the core (`Outgoing`, honouring Retry-After); a 429 on
-one request inside a batch pauses that mailbox in the core limiter (`exchange:{mailbox}`), and
-the request goes again once the pause is over."""
+Graph counts each request (alone or inside a batch) against a budget per application and
+mailbox (10,000 in any 10 minutes): every request takes a ticket under that ceiling in the
+core limiter (`exchange:{mailbox}`, shared by every worker with Redis) before it goes, so the
+budget is not overrun in normal operation. A 429 on the whole call is retried by the core
+(`Outgoing`, honouring Retry-After); a 429 on one request inside a batch pauses that mailbox in
+the core limiter, and the request goes again once the pause is over."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from urllib.parse import quote
 from raccord.core.diagnosis import Diagnosis, Problem, ServiceError, parse_retry_after
 from raccord.core.http import RetryPolicy
 from raccord.core.i18n import Tr
+from raccord.core.ratelimit import Ceiling
 from raccord.interfaces.exchange.events import (
     GRAPH_PROPERTY_ID,
     Changes,
@@ -44,9 +48,11 @@ from raccord.interfaces.exchange.graph_events import (
 
 if TYPE_CHECKING:
     from raccord.core.http import Outgoing
-    from raccord.core.ratelimit import RateLimiter
+    from raccord.core.ratelimit import RateLimiter, Ticket
 
 BATCH_SIZE = 20
+MAILBOX_REQUESTS = 10_000  # Graph's budget per application and mailbox ...
+MAILBOX_WINDOW_S = 600     # ... in any 10 minutes
 DEFAULT_WAIT_S = 2.0
 PREFER = 'outlook.timezone="UTC", outlook.body-content-type="text", IdType="ImmutableId"'
 
@@ -72,6 +78,18 @@ class _Answer:
     body: Any
 
 
+def mailbox_budget(values: dict[str, Any]) -> Ceiling:
+    """Graph's budget per application and mailbox, read live, less one batch: a batch's
+    requests for a mailbox arrive together, and one that waited for room between its
+    requests' tickets could otherwise bring the count at Graph a batch over."""
+    return Ceiling(
+        "mailbox_requests", "second",
+        lambda: max(1, int(values.get("graph_mailbox_requests") or MAILBOX_REQUESTS)
+                    - (BATCH_SIZE - 1)),
+        paced=True, spaced=False,
+        multiples=max(1, int(values.get("graph_mailbox_window_s") or MAILBOX_WINDOW_S)))
+
+
 def _users(mailbox: str) -> str:
     return f"/users/{quote(mailbox, safe='@')}"
 
@@ -92,6 +110,7 @@ class GraphCalendar:
         self.graph = GraphClient(http, values)
         self.http = http
         self.limiter = limiter
+        self.budget = mailbox_budget(values)
         self.time_zone = "Europe/Paris"
         self.calls = 0
         self.throttled = 0
@@ -118,11 +137,14 @@ class GraphCalendar:
         if request.body is not None:
             headers["Content-Type"] = "application/json"
         self.calls += 1
-        self.limiter.acquire(mailbox_key(_mailbox_of(request.url)), [])
-        response = self.http.request(
-            request.method, self.base + request.url, json=request.body, headers=headers,
-            expect=(200, 201, 204, 400, 404, 409, 410), detail=self.graph._detail,
-            retry=replace(self.retry, idempotent=idempotent))
+        tickets = self._tickets([request])
+        try:
+            response = self.http.request(
+                request.method, self.base + request.url, json=request.body, headers=headers,
+                expect=(200, 201, 204, 400, 404, 409, 410), detail=self.graph._detail,
+                retry=replace(self.retry, idempotent=idempotent))
+        finally:
+            self.limiter.left(tickets)
         body: Any = None
         if response.content:
             try:
@@ -139,11 +161,15 @@ class GraphCalendar:
                 else {"headers": self._own_headers(r)})}
             for r in requests]}
         self.calls += 1
-        response = self.http.request(
-            "POST", f"{self.base}/$batch", json=payload,
-            headers={**self._headers(), "Content-Type": "application/json"},
-            detail=self.graph._detail,
-            retry=replace(self.retry, idempotent=idempotent))
+        tickets = self._tickets(requests)
+        try:
+            response = self.http.request(
+                "POST", f"{self.base}/$batch", json=payload,
+                headers={**self._headers(), "Content-Type": "application/json"},
+                detail=self.graph._detail,
+                retry=replace(self.retry, idempotent=idempotent))
+        finally:
+            self.limiter.left(tickets)
         answers = {}
         for item in response.json().get("responses") or ():
             answers[str(item.get("id"))] = _Answer(int(item.get("status") or 500),
@@ -151,6 +177,15 @@ class GraphCalendar:
                                                     (item.get("headers") or {}).items()},
                                                    item.get("body"))
         return answers
+
+    def _tickets(self, requests: list[_Request]) -> list[Ticket]:
+        """A ticket per request under its mailbox's budget, once the mailbox's pause (a
+        Retry-After) is over. Handed back (`left`) once the call has gone: each counts from
+        then."""
+        tickets: list[Ticket] = []
+        for request in requests:
+            tickets += self.limiter.acquire(mailbox_key(_mailbox_of(request.url)), [self.budget])
+        return tickets
 
     def send(self, requests: list[_Request], idempotent: bool = True) -> dict[str, _Answer]:
         """Send requests once, 20 to a batch (one alone goes as itself). A request throttled
@@ -162,8 +197,6 @@ class GraphCalendar:
         answers: dict[str, _Answer] = {}
         for start in range(0, len(requests), BATCH_SIZE):
             chunk = requests[start:start + BATCH_SIZE]
-            for mailbox in {_mailbox_of(r.url) for r in chunk}:
-                self.limiter.acquire(mailbox_key(mailbox), [])
             got = self._batch(chunk, idempotent)
             paused: set[str] = set()
             for request in chunk:

@@ -98,6 +98,16 @@ SCHEMA = InterfaceSchema(
               Kind.INT, default=366, minimum=1, maximum=3650, advanced=True),
         Field("timeout_s", Tr("Délai d'attente d'une réponse (s)", "Answer timeout (s)"),
               Kind.INT, default=30, minimum=1, maximum=300, advanced=True),
+        Field("graph_mailbox_requests", Tr("Requêtes Graph par boîte (budget)",
+                                           "Graph requests per mailbox (budget)"), Kind.INT,
+              default=10_000, minimum=20, maximum=100_000, advanced=True, help=Tr(
+                  "Microsoft Graph accepte au plus 10 000 requêtes par application et par boîte "
+                  "sur 10 minutes : raccord les répartit pour ne pas dépasser ce budget.",
+                  "Microsoft Graph takes at most 10,000 requests per application and mailbox "
+                  "in 10 minutes: raccord spreads its requests so as to stay within it.")),
+        Field("graph_mailbox_window_s", Tr("Fenêtre de ce budget (s)",
+                                           "Window of that budget (s)"), Kind.INT,
+              default=600, minimum=1, maximum=3600, advanced=True),
         Field("webhook_url", Tr("URL de l'ERP prévenue des changements faits dans Outlook",
                                 "ERP URL told of changes made in Outlook"), Kind.URL,
               advanced=True, help=Tr(
