@@ -1,7 +1,7 @@
 """Synchronising mailboxes: the ERP's changes go to Outlook, Outlook's changes come back.
 
-A run takes mailboxes in groups (20 for Graph, whose `$batch` carries 20 requests for any
-mailboxes; 1 for EWS), at most `exchange.max_threads` groups at once, each mailbox under a
+A run synchronises at most `exchange.max_threads` mailboxes at once, in groups (for Graph up
+to 20 mailboxes, whose requests share `$batch` calls of 20; 1 for EWS), each mailbox under a
 lease (raccord.core.locks) so that two workers never sync the same one. For each group:
 
 1. links made with the other protocol (a switch EWS <-> Graph) or a cursor the service
@@ -113,6 +113,17 @@ class RunTotals:
         return {"mailboxes": self.mailboxes, "busy": self.busy, **self.counts}
 
 
+def group_shape(max_threads: int, graph: bool) -> tuple[int, int]:
+    """(mailboxes per group, groups at once) so that at most `max_threads` mailboxes are
+    synchronised at once (`exchange.max_threads`, the seed's "synchronisations at once"):
+    Graph groups fill one `$batch` (20 at most) each; EWS takes mailboxes one by one."""
+    limit = max(1, max_threads)
+    if not graph:
+        return 1, limit
+    at_once = -(-limit // GROUP_GRAPH)
+    return limit // at_once, at_once
+
+
 def sync(hub: Hub, addresses: Iterable[str] | None = None, trigger: str = "schedule",
          pull: bool = True, retry: RetryPolicy | None = None) -> RunTotals:
     """Synchronise the enabled mailboxes (or the ones named). Each call is tried as `retry`
@@ -128,11 +139,10 @@ def sync(hub: Hub, addresses: Iterable[str] | None = None, trigger: str = "sched
     if not targets:
         return totals
     calendar = client.calendars(retry)
-    size = GROUP_GRAPH if client.uses_graph else 1
+    size, at_once = group_shape(int(client.values.get("max_threads") or 4), client.uses_graph)
     groups = [targets[i:i + size] for i in range(0, len(targets), size)]
-    threads = max(1, int(client.values.get("max_threads") or 4))
     engine = Engine(hub, calendar, client.protocol, client.values, trigger)
-    with ThreadPoolExecutor(max_workers=min(threads, len(groups)),
+    with ThreadPoolExecutor(max_workers=min(at_once, len(groups)),
                             thread_name_prefix="calendar") as pool:
         for runs, busy in pool.map(lambda g: engine.group(g, pull), groups):
             totals.busy += busy

@@ -64,7 +64,11 @@ SCHEMA = InterfaceSchema(
               choices=tuple(Choice(v, Tr(label, label)) for v, label in SERVER_VERSIONS)),
         Field("max_threads", Tr("Nombre de threads maximum pour les synchronisations",
                                 "Maximum threads for synchronisations"), Kind.INT, default=4,
-              minimum=1, maximum=64),
+              minimum=1, maximum=64, help=Tr(
+                  "Nombre maximum de boîtes synchronisées en même temps. Avec Graph, leurs "
+                  "requêtes partagent des appels $batch (20 boîtes au plus par appel).",
+                  "Maximum number of mailboxes synchronised at once. With Graph, their "
+                  "requests share $batch calls (20 mailboxes at most per call).")),
         Field("impersonation", Tr("Utiliser l'impersonation", "Use impersonation"), Kind.BOOL,
               default=False, help=Tr(
                   "Exchange 365 : évite les limites d'appels par utilisateur.",
