@@ -160,3 +160,85 @@ def test_erp_and_outlook_changing_different_fields_through_ews(ews_hub: Hub,
     assert event.fields["location"] == "Annecy" and event.fields["start"] == tomorrow(14)
     assert state(ews_hub, "E-BOTH")["start"] == tomorrow(14).isoformat()
     assert sync(ews_hub).counts == NOTHING
+
+
+WEEKLY = {"pattern": {"type": "weekly", "interval": 2, "daysOfWeek": ["wednesday", "monday"],
+                      "firstDayOfWeek": "monday"},
+          "range": {"type": "endDate", "startDate": tomorrow(9).date().isoformat(),
+                    "endDate": tomorrow(9, days=90).date().isoformat()}}
+LAST_WEEKDAY = {"pattern": {"type": "relativeMonthly", "interval": 1, "index": "last",
+                            "daysOfWeek": ["monday", "tuesday", "wednesday", "thursday",
+                                           "friday"]},
+                "range": {"type": "numbered", "startDate": tomorrow(9).date().isoformat(),
+                          "numberOfOccurrences": 6}}
+
+
+def test_a_recurrence_goes_through_ews_and_comes_back_unchanged(ews_hub: Hub,
+                                                                calendars: Calendars) -> None:
+    records.save(ews_hub, appointment("R-1", recurrence=WEEKLY))
+    assert sync(ews_hub).counts == {**NOTHING, "created": 1}  # its pull saw the same rule
+    [event] = events_of(calendars)
+    rule = event.fields["recurrence"]  # as Exchange keeps it (and Graph shows it)
+    assert rule["pattern"]["type"] == "weekly" and rule["pattern"]["interval"] == 2
+    assert rule["pattern"]["daysOfWeek"] == ["monday", "wednesday"]
+    assert rule["pattern"]["firstDayOfWeek"] == "monday"
+    assert (rule["range"]["type"], rule["range"]["endDate"]) == (
+        "endDate", WEEKLY["range"]["endDate"])
+    # Read back through GetItem / SyncFolderItems: the same rule, nothing to write again.
+    assert sync(ews_hub).counts == NOTHING
+
+    records.change(ews_hub, "R-1", {"recurrence": LAST_WEEKDAY})
+    assert sync(ews_hub).counts == {**NOTHING, "updated": 1}
+    rule = event.fields["recurrence"]
+    assert rule["pattern"]["type"] == "relativeMonthly" and rule["pattern"]["index"] == "last"
+    assert rule["pattern"]["daysOfWeek"] == ["monday", "tuesday", "wednesday", "thursday",
+                                             "friday"]  # EWS's "Weekday"
+    assert rule["range"]["numberOfOccurrences"] == 6
+    assert sync(ews_hub).counts == NOTHING
+
+    records.change(ews_hub, "R-1", {"recurrence": None})
+    assert sync(ews_hub).counts["updated"] == 1
+    assert event.fields["recurrence"] is None
+    assert sync(ews_hub).counts == NOTHING
+
+
+def test_an_outlook_change_of_the_recurrence_is_written_over(ews_hub: Hub,
+                                                             calendars: Calendars) -> None:
+    records.save(ews_hub, appointment("R-2", recurrence=WEEKLY))
+    sync(ews_hub)
+    [event] = events_of(calendars)
+    calendars.update(event, {"recurrence": {**event.fields["recurrence"], "pattern": {
+        **event.fields["recurrence"]["pattern"], "interval": 1}}})
+    sync(ews_hub)  # the ERP owns the recurrence (docs/decisions.md)
+    assert event.fields["recurrence"]["pattern"]["interval"] == 2
+    assert "restored_over_outlook" in [h["event"] for h in state(ews_hub, "R-2")["history"]]
+    assert sync(ews_hub).counts == NOTHING
+
+
+def test_a_recurrence_ews_cannot_say_fails_with_the_reason(ews_hub: Hub,
+                                                           calendars: Calendars) -> None:
+    every_two_years = {"pattern": {"type": "absoluteYearly", "interval": 2, "dayOfMonth": 14,
+                                   "month": 7},
+                       "range": {"type": "noEnd", "startDate": "2027-07-14"}}
+    records.save(ews_hub, appointment("R-3", recurrence=every_two_years))
+    records.save(ews_hub, appointment("R-4"))
+    totals = sync(ews_hub)
+    assert totals.counts["failed"] == 1 and totals.counts["created"] == 1
+    assert len(events_of(calendars)) == 1
+    failed = state(ews_hub, "R-3")["sync"]
+    assert failed["state"] == "failed"
+    assert "yearly pattern repeats every year" in failed["last_error"]
+
+
+def test_a_recurrence_that_is_not_one_is_refused_at_the_door() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="daysOfWeek"):
+        appointment("R-5", recurrence={"pattern": {"type": "weekly", "interval": 1},
+                                       "range": {"type": "noEnd", "startDate": "2027-01-04"}})
+    kept = appointment("R-6", recurrence={**WEEKLY, "range": {
+        **WEEKLY["range"], "recurrenceTimeZone": "Romance Standard Time",
+        "numberOfOccurrences": 0}})
+    assert kept.recurrence == {"pattern": {**WEEKLY["pattern"],
+                                           "daysOfWeek": ["monday", "wednesday"]},
+                               "range": WEEKLY["range"]}

@@ -16,6 +16,7 @@ from raccord.core.i18n import Tr
 from raccord.core.models import aware, utcnow
 from raccord.features.calendar.models import Appointment, History, Mailbox, State
 from raccord.interfaces.exchange.events import SHOW_AS, EventData
+from raccord.interfaces.exchange.recurrence import normal
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -60,6 +61,12 @@ class AppointmentIn(BaseModel):
         if value not in SHOW_AS:
             raise ValueError(f"show_as is one of {', '.join(SHOW_AS)}")
         return value
+
+    @field_validator("recurrence")
+    @classmethod
+    def _recurrence(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        """Graph's patternedRecurrence, kept with the members its pattern and range use."""
+        return normal(value)
 
     @field_validator("time_zone")
     @classmethod

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from raccord.core.diagnosis import Diagnosis
+from raccord.interfaces.exchange.recurrence import comparable as comparable_recurrence
 
 # raccord's id on each event it creates: a MAPI named string property, the same for Graph
 # (single-value extended property) and EWS (ExtendedFieldURI), so that either finds it.
@@ -42,7 +43,7 @@ class EventData:
             "body": " ".join(self.body.split()), "categories": sorted(self.categories),
             "show_as": self.show_as, "private": self.private,
             "attendees": sorted(a.lower() for a in self.attendees),
-            "recurrence": self.recurrence or None,
+            "recurrence": comparable_recurrence(self.recurrence),
         }
 
     def with_values(self, values: dict[str, Any]) -> EventData:

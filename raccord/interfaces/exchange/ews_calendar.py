@@ -45,7 +45,9 @@ from raccord.interfaces.exchange.events import (
     Update,
 )
 from raccord.interfaces.exchange.ews_errors import ews_refusal
+from raccord.interfaces.exchange.ews_recurrence import from_ews, to_ews
 from raccord.interfaces.exchange.graph_calendar import mailbox_key
+from raccord.interfaces.exchange.recurrence import InvalidRecurrence
 
 if TYPE_CHECKING:
     from exchangelib import Account
@@ -95,25 +97,25 @@ def _item_fields(data: EventData) -> dict[str, Any]:
         "sensitivity": "Private" if data.private else "Normal",
         "required_attendees": [Attendee(mailbox=Mailbox(email_address=a))
                                for a in data.attendees] or None,
+        "recurrence": to_ews(data.recurrence) if data.recurrence else None,
     }
 
 
 UPDATE_FIELDS = ("subject", "start", "end", "is_all_day", "location", "body", "categories",
-                 "legacy_free_busy_status", "sensitivity", "required_attendees")
+                 "legacy_free_busy_status", "sensitivity", "required_attendees", "recurrence")
 # exchangelib's fields for each of raccord's (times go with the all-day flag).
 EWS_FIELDS = {"subject": ("subject",), "body": ("body",), "start": ("start",),
               "end": ("end",), "all_day": ("is_all_day", "start", "end"),
               "location": ("location",), "categories": ("categories",),
               "show_as": ("legacy_free_busy_status",), "private": ("sensitivity",),
-              "attendees": ("required_attendees",), "recurrence": ()}
+              "attendees": ("required_attendees",), "recurrence": ("recurrence",)}
 
 
 def _update_fields(fields: tuple[str, ...]) -> list[str]:
     if not fields:
         return list(UPDATE_FIELDS)
     wanted = {name for field in fields for name in EWS_FIELDS[field]}
-    # A recurrence alone is not written through EWS: the subject is written again instead.
-    return [name for name in UPDATE_FIELDS if name in wanted] or ["subject"]
+    return [name for name in UPDATE_FIELDS if name in wanted]
 
 
 def _event(item: CalendarItem, zone_name: str) -> RemoteEvent:
@@ -131,7 +133,8 @@ def _event(item: CalendarItem, zone_name: str) -> RemoteEvent:
         show_as=SHOW_AS.get(str(item.legacy_free_busy_status or "Busy"), "busy"),
         private=str(item.sensitivity or "Normal") in ("Private", "Confidential"),
         attendees=tuple(str(a.mailbox.email_address) for a in item.required_attendees or ()
-                        if a.mailbox is not None))
+                        if a.mailbox is not None),
+        recurrence=from_ews(item.recurrence))
     return RemoteEvent(str(item.id), str(item.changekey or ""), str(item.uid or ""),
                        getattr(item, "raccord_id", None) or None, data)
 
@@ -201,8 +204,8 @@ class EwsCalendar:
     def _run_mailbox(self, account: Account, folder: Calendar, mailbox: str,
                      ops: list[tuple[int, Operation]]) -> dict[int, Outcome]:
         done: dict[int, Outcome] = {}
-        creates = [(i, op) for i, op in ops if isinstance(op, Create)]
-        updates = [(i, op) for i, op in ops if isinstance(op, Update)]
+        creates = self._sayable([(i, op) for i, op in ops if isinstance(op, Create)], done)
+        updates = self._sayable([(i, op) for i, op in ops if isinstance(op, Update)], done)
         deletes = [(i, op) for i, op in ops if isinstance(op, Delete)]
         finds = [(i, op) for i, op in ops if isinstance(op, Find)]
         if finds:
@@ -241,6 +244,24 @@ class EwsCalendar:
                 else:
                     done[i] = self._result(delete, result, mailbox)
         return done
+
+    @staticmethod
+    def _sayable(ops: list[tuple[int, Any]], done: dict[int, Outcome]) -> list[tuple[int, Any]]:
+        """The creates and updates EWS can carry; one whose recurrence EWS cannot say (a
+        yearly rule every two years...) fails with the reason, the others go."""
+        kept = []
+        for i, op in ops:
+            try:
+                if op.data.recurrence:
+                    to_ews(op.data.recurrence)
+            except InvalidRecurrence as error:
+                done[i] = Outcome(op, "failed", diagnosis=Diagnosis(Problem.REFUSED, Tr(
+                    "Exchange (EWS) ne peut pas enregistrer la récurrence de ce rendez-vous :",
+                    "Exchange (EWS) cannot hold this appointment's recurrence:")
+                    + error.message))
+                continue
+            kept.append((i, op))
+        return kept
 
     def _result(self, op: Operation, result: Any, mailbox: str) -> Outcome:
         if isinstance(result, ErrorItemNotFound):

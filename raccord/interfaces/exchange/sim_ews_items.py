@@ -18,6 +18,9 @@ from lxml import etree
 
 from raccord.interfaces.exchange.sim_calendar import Calendars, SimEvent, ews_id
 from raccord.interfaces.exchange.sim_directory import Directory
+from raccord.interfaces.exchange.sim_ews_recurrence import InvalidRecurrence
+from raccord.interfaces.exchange.sim_ews_recurrence import parse as parse_recurrence
+from raccord.interfaces.exchange.sim_ews_recurrence import xml as recurrence_xml
 
 T = "http://schemas.microsoft.com/exchange/services/2006/types"
 M = "http://schemas.microsoft.com/exchange/services/2006/messages"
@@ -57,7 +60,9 @@ def _property_key(uri: etree._Element) -> tuple[str, str]:
     return (str(uri.get("PropertySetId") or "").lower(), str(uri.get("PropertyName") or ""))
 
 
-def _fields(item: etree._Element) -> dict[str, Any]:
+def _fields(item: etree._Element, time_zone: str = "UTC") -> dict[str, Any]:
+    """The fields an item element sets (InvalidRecurrence for a recurrence Exchange would
+    refuse); `time_zone`: the item's, when the element does not say it."""
     fields: dict[str, Any] = {}
     simple = {"Subject": "subject", "Location": "location", "Body": "body"}
     for tag, name in simple.items():
@@ -88,6 +93,10 @@ def _fields(item: etree._Element) -> dict[str, Any]:
     if attendees is not None:
         fields["attendees"] = [a.text or "" for a in attendees.findall(
             "t:Attendee/t:Mailbox/t:EmailAddress", namespaces=NS)]
+    recurrence = item.find("t:Recurrence", namespaces=NS)
+    if recurrence is not None:
+        zone_id = str(fields.get("time_zone") or time_zone)
+        fields["recurrence"] = parse_recurrence(recurrence, WINDOWS.get(zone_id, zone_id))
     return fields
 
 
@@ -128,12 +137,17 @@ def item_xml(event: SimEvent, id_only: bool = False) -> str:
               f"<t:LegacyFreeBusyStatus>{LEGACY.get(f.get('show_as', 'busy'), 'Busy')}"
               "</t:LegacyFreeBusyStatus>",
               f"<t:Location>{escape(f.get('location', ''))}</t:Location>",
-              "<t:IsMeeting>false</t:IsMeeting><t:IsRecurring>false</t:IsRecurring>"]
+              # Exchange says IsRecurring false on a series' master; its type tells.
+              "<t:IsMeeting>false</t:IsMeeting><t:IsRecurring>false</t:IsRecurring>",
+              f"<t:CalendarItemType>{'RecurringMaster' if f.get('recurrence') else 'Single'}"
+              "</t:CalendarItemType>"]
     if f.get("attendees"):
         parts.append("<t:RequiredAttendees>" + "".join(
             f"<t:Attendee><t:Mailbox><t:EmailAddress>{escape(a)}</t:EmailAddress>"
             "<t:RoutingType>SMTP</t:RoutingType></t:Mailbox><t:ResponseType>Unknown"
             "</t:ResponseType></t:Attendee>" for a in f["attendees"]) + "</t:RequiredAttendees>")
+    if f.get("recurrence"):
+        parts.append(recurrence_xml(f["recurrence"], WINDOWS.get(zone, zone)))
     parts.append(f"<t:StartTimeZone Id={quoteattr(zone_id)}/><t:EndTimeZone "
                  f"Id={quoteattr(zone_id)}/>")
     return f"<t:CalendarItem>{''.join(parts)}</t:CalendarItem>"
@@ -217,7 +231,12 @@ class EwsItems:
     def _create(self, operation: etree._Element, mailbox: str) -> list[str]:
         messages = []
         for item in operation.findall("m:Items/t:CalendarItem", namespaces=NS):
-            fields = _fields(item)
+            try:
+                fields = _fields(item)
+            except InvalidRecurrence as refused:
+                messages.append(_error("CreateItem", "ErrorCalendarInvalidRecurrence",
+                                       str(refused)))
+                continue
             if "start" not in fields or "end" not in fields:
                 messages.append(_error("CreateItem", "ErrorInvalidPropertySet",
                                        "Start and End are required."))
@@ -238,22 +257,30 @@ class EwsItems:
                 continue
             fields: dict[str, Any] = {}
             props: dict[tuple[str, str], str] = {}
-            for setter in change.findall("t:Updates/t:SetItemField", namespaces=NS):
-                for child in setter:
-                    if etree.QName(child).localname == "CalendarItem":
-                        fields.update(_fields(child))
-                        props.update(_props(child))
-                    elif etree.QName(child).localname not in ("FieldURI", "ExtendedFieldURI"):
-                        wrapper = etree.Element(f"{{{T}}}CalendarItem")
-                        wrapper.append(child.__copy__())
-                        fields.update(_fields(wrapper))
+            zone = str(event.fields.get("time_zone") or "UTC")
+            try:
+                for setter in change.findall("t:Updates/t:SetItemField", namespaces=NS):
+                    for child in setter:
+                        if etree.QName(child).localname == "CalendarItem":
+                            fields.update(_fields(child, zone))
+                            props.update(_props(child))
+                        elif etree.QName(child).localname not in ("FieldURI",
+                                                                  "ExtendedFieldURI"):
+                            wrapper = etree.Element(f"{{{T}}}CalendarItem")
+                            wrapper.append(child.__copy__())
+                            fields.update(_fields(wrapper, zone))
+            except InvalidRecurrence as refused:
+                messages.append(_error("UpdateItem", "ErrorCalendarInvalidRecurrence",
+                                       str(refused)))
+                continue
             for deleter in change.findall("t:Updates/t:DeleteItemField", namespaces=NS):
                 uri = deleter.find("t:FieldURI", namespaces=NS)
                 name = str(uri.get("FieldURI") if uri is not None else "").split(":")[-1]
                 key = {"Location": "location", "Body": "body", "Categories": "categories",
-                       "RequiredAttendees": "attendees"}.get(name)
+                       "RequiredAttendees": "attendees", "Recurrence": "recurrence"}.get(name)
                 if key:
-                    fields[key] = [] if key in ("categories", "attendees") else ""
+                    fields[key] = {"categories": [], "attendees": [], "recurrence": None}.get(
+                        key, "")
             self.calendars.update(event, fields, props)
             messages.append(_ok("UpdateItem", f"<m:Items>{item_xml(event, True)}</m:Items>"
                                               "<m:ConflictResults><t:Count>0</t:Count>"
