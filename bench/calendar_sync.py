@@ -113,7 +113,7 @@ def main() -> int:
     parser.add_argument("--mailboxes", type=int, default=1000)
     parser.add_argument("--per", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=64)
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args()
     if args.smoke:

@@ -29,15 +29,15 @@ from tests.calendar.helpers import (  # noqa: F401  (fixtures)
 
 
 def test_groups_never_hold_more_mailboxes_than_max_threads() -> None:
-    assert group_shape(4, graph=True) == (4, 1)
-    assert group_shape(16, graph=True) == (16, 1)
-    assert group_shape(21, graph=True) == (10, 2)
-    assert group_shape(64, graph=True) == (16, 4)
+    assert group_shape(4, graph=True) == (2, 2)
+    assert group_shape(16, graph=True) == (4, 4)
+    assert group_shape(21, graph=True) == (4, 5)
+    assert group_shape(64, graph=True) == (8, 8)
     assert group_shape(1, graph=True) == (1, 1)
     assert group_shape(6, graph=False) == (1, 6)
     for limit in range(1, 65):
         size, at_once = group_shape(limit, graph=True)
-        assert size <= 20 and size * at_once <= limit
+        assert size <= 20 and limit - size < size * at_once <= limit
 
 
 @pytest.mark.parametrize("protocol", ["graph", "ews"])
