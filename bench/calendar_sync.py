@@ -9,7 +9,8 @@ done, the answer never comes: raccord must find the events again, never duplicat
 0.2 % of Graph requests throttled with a 429 and Retry-After on top of Graph's own limits
 (4 concurrent requests and 10,000 per 10 minutes per mailbox, enforced by the simulator).
 Then rounds where 1 % of the appointments change in the ERP and 1 % of the events are moved
-in Outlook, each followed by one sync of every mailbox.
+in Outlook, each followed by one sync of every mailbox. `exchange.max_threads` is 64 (the
+field's maximum: 64 mailboxes synchronised at once, 8 groups of 8 sharing `$batch` calls).
 
 Checked at the end: every appointment has exactly one event carrying its id (duplicates),
 with the ERP's values and Outlook's moves taken back (lost), and no request reached a mailbox
