@@ -107,6 +107,53 @@ def test_a_bank_needing_its_holder_is_shown_with_its_fix_and_logged(
     assert runs.run(bank.hub, "schedule").counts["banks_needing_holder"] == 0
 
 
+def test_a_bank_needing_its_holder_is_an_alert_until_repaired_and_named_in_the_mail(
+        bank: Bank) -> None:
+    from raccord.core.alerts import open_alerts
+
+    bank.sim.state["items"][bank.item_id].update(status=430, status_code_info="CONSENT")
+    first = runs.run(bank.hub, "schedule")
+    [alert] = open_alerts(bank.hub, "bank")
+    assert "Crédit Agricole Île-de-France" in alert.message.en
+    assert "consent has expired" in alert.message.en
+    with bank.hub.db.session() as session:
+        mail = session.scalar(select(MailMessage).where(
+            MailMessage.idempotency_key == f"bank-run-{first.id}"))
+    assert mail is not None and mail.to == ["compta@demo-sarl.fr"]
+    assert "1 banque(s) à reconnecter" in mail.subject
+    assert f"- [Crédit Agricole Île-de-France ({bank.item_id})] The holder's consent has " \
+        "expired" in mail.text and "click 'Fix'" in mail.text
+    runs.run(bank.hub, "schedule")  # still needing the holder: still in the log, one alert
+    assert len(open_alerts(bank.hub, "bank")) == 1
+    bank.sim.state["items"][bank.item_id].update(status=0, status_code_info="OK")
+    repaired = runs.run(bank.hub, "schedule")
+    assert open_alerts(bank.hub, "bank") == []
+    assert repaired.counts["banks_repaired"] == 1 and not repaired.problems
+    with bank.hub.db.session() as session:
+        logged = session.get(BankRun, repaired.id)
+    assert logged is not None and "connected again" in logged.log_en
+
+
+def test_what_bridge_no_longer_has_is_logged_never_dropped_silently(bank: Bank) -> None:
+    runs.run(bank.hub, "schedule")
+    gone_account = bank.bridge_accounts[1]
+    del bank.sim.state["accounts"][gone_account]
+    report = runs.run(bank.hub, "schedule")
+    assert report.counts["accounts_gone"] == 1 and report.counts["accounts_fetched"] == 1
+    [problem] = report.problems
+    assert "no longer has" in problem["en"] and "connect it again" in problem["todo_en"]
+    assert not runs.run(bank.hub, "schedule").problems  # told once, then it stays removed
+    bank.sim.state["items"].pop(bank.item_id)  # the holder removed the bank at Bridge
+    for account_id in [a for a, raw in bank.sim.state["accounts"].items()
+                       if raw["item_id"] == bank.item_id]:
+        del bank.sim.state["accounts"][account_id]
+    report = runs.run(bank.hub, "schedule")
+    assert report.counts["banks_gone"] == 1 and report.counts["accounts_gone"] == 1
+    assert report.problems[0]["account"] == f"Crédit Agricole Île-de-France ({bank.item_id})"
+    assert "A bank Bridge no longer has" in report.problems[0]["en"]
+    assert bank.account(gone_account).removed and len(bank.rows()) == 123  # rows are kept
+
+
 def test_the_execution_log_is_addressed_to_the_log_email_and_shown(bank: Bank) -> None:
     runs.run(bank.hub, "schedule")
     with bank.hub.db.session() as session:

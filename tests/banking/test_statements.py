@@ -7,7 +7,8 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from raccord.core.settings_store import SYSTEM
 from raccord.features.banking import runs
@@ -96,6 +97,30 @@ def test_a_statement_never_changes(bank: Bank) -> None:
     with bank.hub.db.session() as session:
         kept = session.get(BankStatement, statement.id)
         assert kept is not None and kept.closing_cents == statement.closing_cents
+
+
+def test_the_database_itself_refuses_to_change_a_statement(any_bank: Bank) -> None:
+    """Not only the ORM: a Core UPDATE or plain SQL is refused too (SQLite and PostgreSQL)."""
+    bank = any_bank
+    runs.run(bank.hub, "cli")
+    start_statements(bank)
+    statement = since_last(bank)
+    [line, *_] = lines(bank, statement.id)
+    attempts = (update(BankStatement).where(BankStatement.id == statement.id)
+                .values(closing_cents=0),
+                delete(BankStatement).where(BankStatement.id == statement.id),
+                update(BankStatementLine).where(BankStatementLine.id == line.id)
+                .values(amount_cents=1),
+                delete(BankStatementLine).where(BankStatementLine.id == line.id),
+                text(f"UPDATE bank_statement_lines SET label = 'x' WHERE id = {line.id}"))
+    for attempt in attempts:
+        with pytest.raises(DBAPIError, match="cannot change once generated"), \
+                bank.hub.db.engine.begin() as connection:
+            connection.execute(attempt)
+    with bank.hub.db.session() as session:
+        kept = session.get(BankStatement, statement.id)
+        assert kept is not None and kept.closing_cents == statement.closing_cents
+        assert len(lines(bank, statement.id)) == statement.line_count
 
 
 def test_two_generations_at_once_make_one_statement(bank: Bank) -> None:

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from raccord.core.accounts import Account
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.roles import Role
-from raccord.features.banking import banks, views
+from raccord.features.banking import banks, notify, views
 from raccord.features.banking.bridge import BankRefusal
 from raccord.features.banking.exports import MEDIA, Format
 from raccord.features.banking.jobs import FETCH_JOB, WEBHOOK_FETCH_JOB
@@ -156,14 +156,17 @@ async def bridge_webhook(request: Request, hub: InterfaceHub = Depends(get_hub))
     `BridgeApi-Signature` carries a valid v1 signature of the body."""
     body = await request.body()
     secret = str(hub.values("bank").get("bridge_webhook_secret") or "")
+    source = request.client.host if request.client else "?"
     if not secret:
-        return _refused(request, Tr("Webhooks Bridge non configurés : renseignez le secret "
-                                    "des webhooks Bridge.",
-                                    "Bridge webhooks not configured: set the Bridge webhook "
-                                    "secret."), 503)
+        return _refused(request, notify.webhook_refused(hub, Tr(
+            "Webhooks Bridge non configurés : renseignez le secret des webhooks Bridge.",
+            "Bridge webhooks not configured: set the Bridge webhook secret."), source), 503)
     if not signature_valid([secret], body, request.headers.get(SIGNATURE_HEADER, "")):
-        return _refused(request, Tr("Signature Bridge absente ou invalide.",
-                                    "Missing or invalid Bridge signature."), 401)
+        return _refused(request, notify.webhook_refused(hub, Tr(
+            "Signature Bridge absente ou invalide : le secret des webhooks Bridge enregistré "
+            "doit être celui du webhook déclaré chez Bridge.",
+            "Missing or invalid Bridge signature: the saved Bridge webhook secret must be the "
+            "one of the webhook declared at Bridge."), source), 401)
     try:
         event = parse_event(body)
     except (ValueError, TypeError):

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from raccord.core.i18n import Tr
+from raccord.features.banking import runs
 from raccord.features.banking.bridge import BankRefusal, open_session
 from raccord.features.banking.models import BankAccount, BankItem
-from raccord.features.banking.sync import ItemAlert, refresh_banks
+from raccord.features.banking.sync import BankNews, refresh_banks
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -38,10 +39,14 @@ def connect_url(hub: Hub, callback_url: str, item_id: int | None = None) -> str:
                                              item_id).url
 
 
-def after_connect(hub: Hub) -> list[ItemAlert]:
-    """Back from Bridge's pages: the banks and accounts as Bridge now has them."""
+def after_connect(hub: Hub) -> BankNews:
+    """Back from Bridge's pages: the banks and accounts as Bridge now has them (what Bridge
+    no longer has is logged and mailed there and then: the next run would not see it)."""
     with open_session(hub) as bridge:
-        return refresh_banks(hub, bridge)
+        news = refresh_banks(hub, bridge)
+    if news.gone_banks or news.gone_accounts:
+        runs.log_news(hub, "connect", news)
+    return news
 
 
 def remove_bank(hub: Hub, item_id: int) -> None:

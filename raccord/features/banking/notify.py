@@ -4,6 +4,7 @@ screen); a bank that needs its holder is an alert until it is repaired."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from raccord.core import alerts
@@ -12,6 +13,8 @@ from raccord.core.outbox import OutgoingMail, queue_mail
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
+
+log = logging.getLogger("raccord.banking")
 
 
 def mail_log(hub: Hub, run_id: int, subject: str, text: str) -> tuple[str, str]:
@@ -32,3 +35,11 @@ def raise_alert(hub: Hub, key: str, message: Tr, severity: str = "warning") -> N
 
 def clear_alert(hub: Hub, key: str) -> None:
     alerts.clear_alert(hub, key)
+
+
+def webhook_refused(hub: Hub, message: Tr, source: str) -> Tr:
+    """A Bridge webhook refused (no secret saved, a wrong signature): logged and shown as
+    the interface's status, so a webhook secret that differs from Bridge's is seen."""
+    log.warning("Bridge webhook from %s refused: %s", source, message.en)
+    hub.record_status("bank", False, "webhook", message)
+    return message

@@ -18,7 +18,7 @@ from raccord.features.banking.bridge import BankRefusal, BridgeSession, open_ses
 from raccord.features.banking.models import BankAccount, BankRun, BankStatement
 from raccord.features.banking.periods import Period, finished_ends
 from raccord.features.banking.statements import Request, generate
-from raccord.features.banking.sync import ItemAlert, refresh_banks
+from raccord.features.banking.sync import BankNews, refresh_banks
 from raccord.interfaces.bank.records import STATE_TEXTS
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ class RunReport:
     id: int
     counts: Counter[str] = field(default_factory=Counter)
     problems: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[Tr] = field(default_factory=list)
     mail_state: str = ""
 
     def problem(self, where: str, message: Tr, todo: Tr) -> None:
@@ -75,14 +76,26 @@ def run(hub: Hub, trigger: str = "schedule", item_id: int | None = None,
         return _finish(hub, _cannot_start(report, error))
     with bridge:
         try:
-            alerts = refresh_banks(hub, bridge)
+            news = refresh_banks(hub, bridge)
         except ServiceError as error:
             return _finish(hub, _cannot_start(report, error))
-        _report_alerts(hub, report, alerts)
+        _report_news(report, news)
         for account in active_accounts(hub, item_id):
             _fetch_one(hub, bridge, account, report)
     if statements:
         _auto_statements(hub, report, item_id)
+    return _finish(hub, report)
+
+
+def log_news(hub: Hub, trigger: str, news: BankNews) -> RunReport:
+    """A run that only looked at the banks (back from Bridge's pages): its log says what it
+    found."""
+    with hub.db.session() as session:
+        row = BankRun(trigger=trigger, counts={}, problems=[])
+        session.add(row)
+        session.flush()
+        report = RunReport(row.id)
+    _report_news(report, news)
     return _finish(hub, report)
 
 
@@ -98,14 +111,38 @@ def _cannot_start(report: RunReport, error: BankRefusal | ServiceError) -> RunRe
     return report
 
 
-def _report_alerts(hub: Hub, report: RunReport, alerts: list[ItemAlert]) -> None:
-    for alert in alerts:
-        text = STATE_TEXTS[alert.state]
-        report.problem(f"item {alert.item_id}", Tr(f"Banque {alert.item_id} : ",
-                                                   f"Bank {alert.item_id}: ") + text, FIX_TODO)
+GONE_TODO = Tr("Ses transactions et relevés restent dans raccord. Si elle doit rester "
+               "suivie, connectez-la de nouveau depuis la page Banques ; sinon rien à faire.",
+               "Its transactions and statements stay in raccord. If it must still be "
+               "followed, connect it again from the Banks page; otherwise nothing to do.")
+
+
+def _report_news(report: RunReport, news: BankNews) -> None:
+    """Banks that need their holder, and whatever Bridge no longer has: in the log (and so
+    in the mail to the log address) at every run while it lasts, never dropped silently."""
+    for alert in news.holder_needed:
+        report.problem(alert.name, STATE_TEXTS[alert.state], FIX_TODO)
         report.counts["banks_needing_holder"] += 1
-        if alert.new:
-            notify.raise_alert(hub, f"bank.item.{alert.item_id}", text)
+    for name in news.repaired:
+        report.notes.append(Tr(f"Banque {name} : de nouveau connectée, l'alerte est levée.",
+                               f"Bank {name}: connected again, its alert is over."))
+        report.counts["banks_repaired"] += 1
+    for name in news.gone_banks:
+        report.problem(name, Tr(
+            "Banque que Bridge n'a plus (retirée par son titulaire ou par Bridge) : ses "
+            "comptes ne sont plus récupérés.",
+            "A bank Bridge no longer has (removed by its holder or by Bridge): its accounts "
+            "are no longer fetched."), GONE_TODO)
+        report.counts["banks_gone"] += 1
+    for label in news.gone_accounts:
+        report.problem(label, Tr(
+            "Compte que Bridge n'a plus (fermé ou retiré par la banque) : il n'est plus "
+            "récupéré.",
+            "An account Bridge no longer has (closed, or withdrawn by the bank): it is no "
+            "longer fetched."), GONE_TODO)
+        report.counts["accounts_gone"] += 1
+    if news.new_accounts:
+        report.counts["accounts_new"] += news.new_accounts
 
 
 def _fetch_one(hub: Hub, bridge: BridgeSession, account: BankAccount, report: RunReport) -> None:
@@ -193,9 +230,14 @@ def log_text(report: RunReport, lang: str) -> str:
     ]
     for key, fr_text, en_text in (("accounts_paused", "Comptes en pause", "Accounts paused"),
                                   ("accounts_busy", "Comptes déjà en cours ailleurs",
-                                   "Accounts being fetched elsewhere")):
+                                   "Accounts being fetched elsewhere"),
+                                  ("accounts_new", "Nouveaux comptes chez Bridge",
+                                   "New accounts at Bridge"),
+                                  ("banks_needing_holder", "Banques à reconnecter par leur "
+                                   "titulaire", "Banks their holder must reconnect")):
         if c[key]:
             lines.append(f"{fr_text} : {c[key]}" if fr else f"{en_text}: {c[key]}")
+    lines.extend(note(lang) for note in report.notes)
     if report.problems:
         lines.append("Erreurs et actions à mener :" if fr else "Errors and what to do:")
         for problem in report.problems:
@@ -213,6 +255,8 @@ def _finish(hub: Hub, report: RunReport) -> RunReport:
     c = report.counts
     subject = (f"raccord — banque : {c['accounts_fetched']} compte(s), +{c['added']} "
                f"transaction(s), {c['statements']} relevé(s)"
+               + (f", {c['banks_needing_holder']} banque(s) à reconnecter"
+                  if c["banks_needing_holder"] else "")
                + (f", {len(report.problems)} erreur(s)" if report.problems else ""))
     state, to = notify.mail_log(hub, report.id, subject, fr + "\n\n----\n\n" + en)
     report.mail_state = state

@@ -1,21 +1,30 @@
 """Banks and accounts as Bridge has them: new ones appear, states and balances follow, those
-Bridge no longer has are marked removed (their transactions and statements stay)."""
+Bridge no longer has are marked removed (their transactions and statements stay). Nothing
+changes silently: a bank that needs its holder raises an alert (cleared once repaired), and
+what Bridge no longer has is told to the run, which logs and mails it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from raccord.core.i18n import Tr
 from raccord.core.models import utcnow
+from raccord.features.banking import notify
 from raccord.features.banking.bridge import BridgeSession
 from raccord.features.banking.models import BankAccount, BankItem
-from raccord.interfaces.bank.records import Item, ItemState
+from raccord.interfaces.bank.records import HOLDER_NEEDED, STATE_TEXTS, Item, ItemState
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
+
+
+def bank_name(row: BankItem) -> str:
+    """How the log and the alerts name a bank: its name at Bridge and its item id."""
+    return f"{row.provider_name or row.provider_id or '?'} ({row.id})"
 
 
 @dataclass(frozen=True)
@@ -25,13 +34,30 @@ class ItemAlert:
     item_id: int
     state: ItemState
     new: bool
+    name: str = ""
 
 
-def sync_items(hub: Hub, items: list[Item], names: dict[int, str] | None = None
-               ) -> list[ItemAlert]:
-    alerts = []
+@dataclass
+class BankNews:
+    """What a look at Bridge found that a person must hear of."""
+
+    holder_needed: list[ItemAlert] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+    gone_banks: list[str] = field(default_factory=list)
+    gone_accounts: list[str] = field(default_factory=list)
+    new_accounts: int = 0
+
+
+def alert_key(item_id: int) -> str:
+    return f"bank.item.{item_id}"
+
+
+def sync_items(hub: Hub, items: list[Item], names: dict[int, str] | None = None,
+               news: BankNews | None = None) -> list[ItemAlert]:
+    news = news if news is not None else BankNews()
     now = utcnow()
     seen = {item.id for item in items}
+    needing = {state.value for state in HOLDER_NEEDED}
     with hub.db.session() as session:
         rows = {row.id: row for row in session.scalars(select(BankItem))}
         for item in items:
@@ -49,18 +75,30 @@ def sync_items(hub: Hub, items: list[Item], names: dict[int, str] | None = None
             row.removed = False
             row.seen_at = now
             if item.needs_holder:
-                alerts.append(ItemAlert(item.id, item.state, row.alerted_state != row.state))
-                row.alerted_state = row.state
-            else:
-                row.alerted_state = row.state
+                news.holder_needed.append(ItemAlert(item.id, item.state,
+                                                    row.alerted_state != row.state,
+                                                    bank_name(row)))
+            elif row.alerted_state in needing:
+                news.repaired.append(bank_name(row))
+            row.alerted_state = row.state
         for row in rows.values():
-            if row.id not in seen:
+            if row.id not in seen and not row.removed:
                 row.removed = True
-    return alerts
+                news.gone_banks.append(bank_name(row))
+    for alert in news.holder_needed:
+        if alert.new:
+            notify.raise_alert(hub, alert_key(alert.item_id),
+                               Tr(f"Banque {alert.name} : ", f"Bank {alert.name}: ")
+                               + STATE_TEXTS[alert.state])
+    for item in items:
+        if not item.needs_holder:
+            notify.clear_alert(hub, alert_key(item.id))
+    return news.holder_needed
 
 
-def sync_accounts(hub: Hub, bridge: BridgeSession) -> int:
+def sync_accounts(hub: Hub, bridge: BridgeSession, news: BankNews | None = None) -> int:
     """Accounts and balances; returns how many accounts are new."""
+    news = news if news is not None else BankNews()
     accounts = bridge.client.accounts(bridge.token)
     now = utcnow()
     new = 0
@@ -83,17 +121,20 @@ def sync_accounts(hub: Hub, bridge: BridgeSession) -> int:
             row.balance_at = now
             row.removed = False
         for row in rows.values():
-            if row.bridge_id not in seen:
+            if row.bridge_id not in seen and not row.removed:
                 row.removed = True
+                news.gone_accounts.append(f"{row.name} ({row.iban or row.bridge_id})")
+    news.new_accounts += new
     return new
 
 
-def refresh_banks(hub: Hub, bridge: BridgeSession) -> list[ItemAlert]:
+def refresh_banks(hub: Hub, bridge: BridgeSession) -> BankNews:
     """Items (with their states) then accounts (with their balances)."""
     items = bridge.client.items(bridge.token)
     with hub.db.session() as session:
         named = {row.id for row in session.scalars(select(BankItem)) if row.provider_name}
     names = bridge.client.provider_names() if any(i.id not in named for i in items) else None
-    alerts = sync_items(hub, items, names)
-    sync_accounts(hub, bridge)
-    return alerts
+    news = BankNews()
+    sync_items(hub, items, names, news)
+    sync_accounts(hub, bridge, news)
+    return news

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import secrets
 import threading
 import time
 import uuid
@@ -157,19 +158,35 @@ def account_wire(sim: Simulator, raw: dict[str, Any]) -> dict[str, Any]:
             "balance": ledger.balance / 100, "updated_at": _now_text()}
 
 
+def register_webhook(sim: Simulator, url: str, secret: str | None = None) -> str:
+    """Declare the webhook as in Bridge's dashboard: its URL, and the secret Bridge shows
+    once (generated unless given) for the receiver to save. Returns the secret."""
+    secret = secret or "whsec_" + secrets.token_urlsafe(24)
+    sim.state["webhook"].update(url=url, secret=secret)
+    return secret
+
+
+def _deliver(sim: Simulator, target: str, body: bytes, headers: dict[str, str]) -> None:
+    try:
+        answer = httpx.post(target, content=body, headers=headers, timeout=10,
+                            trust_env=False)
+        sim.counts[f"webhook_{answer.status_code}"] += 1
+    except httpx.HTTPError:
+        sim.counts["webhook_failed"] += 1
+
+
 def webhook(sim: Simulator, event: str, content: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
     """A webhook as Bridge sends it: the JSON body and its signature header. Posted to the
-    registered target when there is one."""
+    registered target when there is one, from a thread of its own (Bridge calls back after
+    its refresh, not within the caller's request)."""
     body = json.dumps({"content": content, "timestamp": int(time.time() * 1000),
                        "type": event}).encode()
     secret = sim.state["webhook"].get("secret") or SANDBOX_WEBHOOK_SECRET
     headers = {"Content-Type": "application/json", SIGNATURE_HEADER: f"v1={sign(secret, body)}"}
     target = sim.state["webhook"].get("url")
     if target:
-        try:
-            httpx.post(target, content=body, headers=headers, timeout=10)
-        except httpx.HTTPError:
-            sim.counts["webhook_failed"] += 1
+        threading.Thread(target=_deliver, args=(sim, target, body, headers), daemon=True,
+                         name="bridge-webhook").start()
     return body, headers
 
 
@@ -467,9 +484,14 @@ def make_simulator() -> BridgeSimulator:
 
     @app.post("/_sim/bank/webhook-target", include_in_schema=False)
     async def control_webhook(request: Request) -> dict[str, str]:
+        """{"url"[, "secret"]}: the webhook's target and the secret it signs with (a new
+        one unless given), as Bridge's dashboard shows it; {"url": ""} stops the calls."""
         body = await request.json()
-        sim.state["webhook"].update(url=body.get("url") or "", secret=body.get("secret") or "")
-        return {"status": "set"}
+        if not body.get("url"):
+            sim.state["webhook"].clear()
+            return {"status": "cleared"}
+        return {"status": "set", "secret": register_webhook(sim, str(body["url"]),
+                                                            body.get("secret") or None)}
 
     @app.post("/_sim/bank/limits", include_in_schema=False)
     async def control_limits(request: Request) -> dict[str, int]:
