@@ -304,6 +304,8 @@ def run_test(target: Annotated[str, typer.Argument(metavar="INTERFACE[.TEST]")])
             if step.message is not None:
                 line += f": {step.message(lang())}"
             out.print(line, markup=False)
+        for warning in report.warnings:
+            out.print(f"  ⚠ {warning(lang())}", markup=False, soft_wrap=True)
     if not all(r.ok for r in reports):
         raise typer.Exit(1)
 

@@ -33,6 +33,9 @@ class TestReport:
     test: str = ""
     steps: list[Step] = field(default_factory=list)
     notes: list[Tr] = field(default_factory=list)
+    # What a person must see to, though the Test passes (a bank whose holder must sign in
+    # again): shown apart from the notes, never turning the Test into a failure.
+    warnings: list[Tr] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -44,6 +47,10 @@ class TestReport:
 
     def summary(self, lang: str = "fr") -> str:
         failed = self.failure
+        if failed is None and self.warnings:
+            return Tr("Test réussi, à voir : " + " ; ".join(w.fr for w in self.warnings),
+                      "Test passed, to see to: " + "; ".join(w.en for w in self.warnings)
+                      )(lang)
         if failed is None:
             return Tr("Test réussi.", "Test passed.")(lang)
         head = Tr("Échec à l'étape « {s} » : ", "Failed at step '{s}': ").format(
@@ -58,6 +65,7 @@ class TestReport:
                        "message": s.message(lang) if s.message else None, "link": s.link}
                       for s in self.steps],
             "notes": [n(lang) for n in self.notes],
+            "warnings": [w(lang) for w in self.warnings],
         }
 
 

@@ -122,3 +122,56 @@ def test_invalid_email_is_refused_before_calling_bridge(sandboxed_hub: Hub,
     with pytest.raises(SettingError):
         users.create_user(sandboxed_hub, "Démo SARL", "not-an-email", SYSTEM)
     assert bridge.counts["POST /bank/v3/aggregation/users"] == 0
+
+
+def test_banks_needing_their_holder_are_warnings_the_test_still_passes(
+        sandboxed_hub: Hub, bridge: Simulator) -> None:
+    hub = sandboxed_hub
+    created = users.create_user(hub, "Démo SARL", "compta@demo-sarl.fr", SYSTEM)
+    fine = add_item(bridge, created.uuid, provider_id=179)
+    sca = add_item(bridge, created.uuid, provider_id=408)
+    consent = add_item(bridge, created.uuid, provider_id=574)
+    wrong = add_item(bridge, created.uuid, provider_id=179)
+    for item, status in ((sca, 1010), (consent, 1100), (wrong, 402)):
+        bridge.state["items"][item]["status"] = status
+    [report] = hub.run_tests("bank")
+    assert report.ok and all(step.ok for step in report.steps)
+    warnings = [w.en for w in report.warnings]
+    assert len(warnings) == 3
+    assert warnings[0].startswith(f"Bank BNP Paribas ({sca}): The bank asks the holder for a "
+                                  "new strong authentication.")
+    assert f"Bank Crédit Agricole Île-de-France ({consent}): The holder's consent has " \
+        "expired" in warnings[1]
+    assert f"Bank Société Générale ({wrong}): The bank refuses the login details" in warnings[2]
+    assert all("'Fix' button beside the bank" in w for w in warnings)
+    assert str(fine) not in " ".join(warnings)
+    assert "Banks at Bridge: 4, 1 of them up to date." in [n.en for n in report.notes]
+    assert report.summary("en").startswith("Test passed, to see to: Bank BNP Paribas")
+    status = hub.status("bank")
+    assert status is not None and status.ok  # the dashboard shows it passed, with the warnings
+
+    from tests.console_client import Console
+
+    console = Console(hub)
+    page = console.post("/interfaces/bank/test", {"which": "api"},
+                        page="/interfaces/bank").text
+    assert 'class="banner report warn" data-test-result="ok"' in page
+    assert page.count("data-warning") == 3 and "bouton « Réparer »" in page
+
+
+def test_a_failing_application_still_fails_whatever_the_banks(
+        sandboxed_hub: Hub, bridge: Simulator) -> None:
+    created = users.create_user(sandboxed_hub, "Démo SARL", "compta@demo-sarl.fr", SYSTEM)
+    item = add_item(bridge, created.uuid)
+    bridge.state["items"][item]["status"] = 1010
+    text = summary(sandboxed_hub, client_secret="revoked-secret")
+    assert "client ID or client secret" in text and "strong authentication" not in text
+
+
+def test_a_bridge_user_gone_at_bridge_fails_the_banks_step(sandboxed_hub: Hub,
+                                                           bridge: Simulator) -> None:
+    created = users.create_user(sandboxed_hub, "Démo SARL", "compta@demo-sarl.fr", SYSTEM)
+    del bridge.state["users"][created.uuid]
+    [report] = sandboxed_hub.run_tests("bank")
+    assert not report.ok and report.failure is not None
+    assert report.failure.name.en == "Banks connected by the Bridge user"

@@ -88,7 +88,7 @@ def sync_items(hub: Hub, items: list[Item], names: dict[int, str] | None = None,
     for alert in news.holder_needed:
         if alert.new:
             notify.raise_alert(hub, alert_key(alert.item_id),
-                               Tr(f"Banque {alert.name} : ", f"Bank {alert.name}: ")
+                               Tr(f"Banque {alert.name} :", f"Bank {alert.name}:")
                                + STATE_TEXTS[alert.state])
     for item in items:
         if not item.needs_holder:
