@@ -81,7 +81,12 @@ def serve(sandbox: Annotated[bool, typer.Option(help="Start the simulators and p
     import uvicorn
 
     from raccord.core.workers import InProcessWorkers
-    from raccord.sandbox.setup import point_at_sandbox, start_sandbox
+    from raccord.sandbox.setup import (
+        connect_webhooks,
+        point_at_sandbox,
+        reachable,
+        start_sandbox,
+    )
     from raccord.web import create_app
 
     hub = open_hub(announce=True)
@@ -93,6 +98,7 @@ def serve(sandbox: Annotated[bool, typer.Option(help="Start the simulators and p
         box = start_sandbox(hub, port=sandbox_port)
         with refusals():
             point_at_sandbox(hub, box)
+            connect_webhooks(hub, box, reachable(host, port))
     running = InProcessWorkers(hub, workers=workers).start()
     url = f"http://{host}:{port}"
     say(Tr(f"raccord : console {url}  (documentation de l'API : {url}/api/docs)",

@@ -75,3 +75,33 @@ def point_at_sandbox(hub: InterfaceHub, sandbox: Sandbox, import_ca: bool = True
         if hasattr(module, "company_values"):
             hub.settings.set_many(spec.name, module.company_values(base), SYSTEM,
                                   scope=company_scope(code))
+
+
+def connect_webhooks(hub: InterfaceHub, sandbox: Sandbox, console_url: str) -> list[str]:
+    """Point each simulator's webhooks at the running console (`console_url`, as the
+    simulators reach it), each side holding what a real installation holds: the webhook
+    declared at the service, its signing secret saved in raccord's settings. Returns the
+    interfaces so connected."""
+    connected = []
+    for spec in hub.interfaces.values():
+        module = spec.sandbox_module()
+        sim = sandbox.simulators.get(spec.name)
+        if module is None or sim is None or not hasattr(module, "webhook_values"):
+            continue
+        try:
+            hub.settings.set_many(spec.name, module.webhook_values(sim, console_url), SYSTEM)
+        except SettingError as error:
+            raise RuntimeError(f"sandbox webhooks of {spec.name}: {error.message.en}") from None
+        connected.append(spec.name)
+    return connected
+
+
+def reachable(host: str, port: int) -> str:
+    """The console's URL for a simulator in this process (a wildcard address is not one)."""
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "[::1]"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
