@@ -32,8 +32,7 @@ app.add_typer(statements_app, name="statements")
 @app.command()
 def fetch(as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON.")] =
           False) -> None:
-    """Fetch every active account's transactions now (in this process), then print the
-    execution log."""
+    """Fetch every active account's transactions now, then print the execution log."""
     hub = open_hub()
     report = runs.run(hub, "cli")
     if as_json:

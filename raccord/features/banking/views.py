@@ -26,7 +26,7 @@ from raccord.features.banking.models import (
     BankTransaction,
 )
 from raccord.features.banking.statements import statement_lines
-from raccord.interfaces.bank.records import STATE_TEXTS, ItemState
+from raccord.interfaces.bank.records import HOLDER_NEEDED, STATE_TEXTS, ItemState
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -47,8 +47,7 @@ def item_view(row: BankItem, lang: str) -> dict[str, Any]:
         else ItemState.FAILED
     return {"id": row.id, "bank": row.provider_name or str(row.provider_id or ""),
             "state": row.state, "state_text": STATE_TEXTS[state](lang),
-            "needs_holder": state in {ItemState.WRONG_CREDENTIALS, ItemState.SCA_REQUIRED,
-                                      ItemState.CONSENT_EXPIRED, ItemState.ACTION_NEEDED},
+            "needs_holder": state in HOLDER_NEEDED,
             "status_code": row.status_code, "last_refresh": _when(row.last_refresh),
             "removed": row.removed}
 
