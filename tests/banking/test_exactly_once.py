@@ -174,3 +174,49 @@ def test_the_simulator_refuses_beyond_bridges_user_limit(bank: Bank) -> None:
                      "Bridge-Version": "2025-01-15", "Authorization": f"Bearer {token}"})
         statuses.append(response.status_code)
     assert statuses[-1] == 429 and "Retry-After" in response.headers
+
+
+def test_two_looks_at_bridge_at_once_store_a_new_bank_once(any_bank: Bank) -> None:
+    """The administrator comes back from Bridge's page while Bridge's webhook woke a run: both
+    see the new bank; the one that writes second makes its write again over the first's."""
+    from sqlalchemy import event, insert
+    from sqlalchemy.orm import Session
+
+    from raccord.features.banking.models import BankAccount, BankItem
+    from raccord.features.banking.sync import refresh_banks
+    from raccord.interfaces.bank.simulator import add_item
+
+    bank = any_bank
+    new_item = add_item(bank.sim, bank.user_uuid, accounts=1, history=5)
+    new_account = max(bank.sim.state["accounts"])
+    raced: list[str] = []
+
+    def meanwhile(session: Session, *_: Any) -> None:
+        """Just before this look writes, the other one stores the same bank and account."""
+        if any(isinstance(o, BankItem) for o in session.new) and "item" not in raced:
+            raced.append("item")
+            with bank.hub.db.engine.begin() as other:
+                other.execute(insert(BankItem).values(
+                    id=new_item, provider_id=574, provider_name="", state="ok", status_code=0,
+                    status_info="OK", alerted_state="ok", removed=False, seen_at=utcnow()))
+        if any(isinstance(o, BankAccount) for o in session.new) and "account" not in raced:
+            raced.append("account")
+            with bank.hub.db.engine.begin() as other:
+                other.execute(insert(BankAccount).values(
+                    bridge_id=new_account, item_id=new_item, name="", iban="", currency="EUR",
+                    type="", paused=False, removed=False, balance_cents=0,
+                    statements_from=utcnow().date(), created_at=utcnow()))
+
+    event.listen(Session, "before_flush", meanwhile)
+    try:
+        with open_session(bank.hub) as bridge:
+            news = refresh_banks(bank.hub, bridge)
+    finally:
+        event.remove(Session, "before_flush", meanwhile)
+    assert raced == ["item", "account"]
+    with bank.hub.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(BankItem)) == 2
+        stored = session.scalars(select(BankAccount).where(
+            BankAccount.bridge_id == new_account)).all()
+    assert len(stored) == 1 and stored[0].name.startswith("Compte courant")
+    assert news.new_accounts == 0  # the other look found it new

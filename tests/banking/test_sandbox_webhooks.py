@@ -56,3 +56,23 @@ def test_a_webhook_signed_with_another_secret_is_refused_and_shown(bank: Bank,
     status = bank.hub.status("bank")
     assert status is not None and not status.ok and status.source == "webhook"
     assert "saved Bridge webhook secret" in status.message.en
+
+
+def test_a_bank_fixed_on_bridges_page_is_fetched_and_its_alert_ends(bank: Bank,
+                                                                    sandbox: Sandbox) -> None:
+    from raccord.core.alerts import open_alerts
+    from raccord.features.banking import banks
+
+    bank.sim.state["items"][bank.item_id].update(status=1010, status_code_info="SCA")
+    runs.run(bank.hub, "cli")
+    assert len(open_alerts(bank.hub, "bank")) == 1
+    with live_console(bank.hub, sandbox) as console:
+        page = banks.connect_url(bank.hub, console + "/bank/connected", bank.item_id)
+        with httpx.Client(verify=ssl.create_default_context(
+                cafile=str(sandbox.ca.ca_pem))) as http:
+            back = http.post(page, data={"login": "jdupont", "password": "x",
+                                         "sca_code": "123456"}, follow_redirects=False)
+        assert back.status_code == 303
+        logged = wait_for(lambda: webhook_run(bank))  # nobody came back to the console yet
+    assert logged.counts["accounts_fetched"] == 2 and logged.counts["banks_repaired"] == 1
+    assert open_alerts(bank.hub, "bank") == []

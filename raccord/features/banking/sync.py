@@ -5,18 +5,26 @@ what Bridge no longer has is told to the run, which logs and mails it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from raccord.core.i18n import Tr
 from raccord.core.models import utcnow
 from raccord.features.banking import notify
 from raccord.features.banking.bridge import BridgeSession
 from raccord.features.banking.models import BankAccount, BankItem
-from raccord.interfaces.bank.records import HOLDER_NEEDED, STATE_TEXTS, Item, ItemState
+from raccord.interfaces.bank.records import (
+    HOLDER_NEEDED,
+    STATE_TEXTS,
+    Account,
+    Item,
+    ItemState,
+)
 
 if TYPE_CHECKING:
     from raccord.core.hub import Hub
@@ -52,9 +60,18 @@ def alert_key(item_id: int) -> str:
     return f"bank.item.{item_id}"
 
 
-def sync_items(hub: Hub, items: list[Item], names: dict[int, str] | None = None,
-               news: BankNews | None = None) -> list[ItemAlert]:
-    news = news if news is not None else BankNews()
+def _twice(write: Callable[[], BankNews]) -> BankNews:
+    """Two looks at Bridge at once (a run woken by Bridge's webhook while the administrator
+    comes back from Bridge's page) may both insert a new bank or account: the second one's
+    write then fails on the primary key, and is made again over what the first stored."""
+    try:
+        return write()
+    except IntegrityError:
+        return write()
+
+
+def _write_items(hub: Hub, items: list[Item], names: dict[int, str] | None) -> BankNews:
+    found = BankNews()
     now = utcnow()
     seen = {item.id for item in items}
     needing = {state.value for state in HOLDER_NEEDED}
@@ -75,17 +92,27 @@ def sync_items(hub: Hub, items: list[Item], names: dict[int, str] | None = None,
             row.removed = False
             row.seen_at = now
             if item.needs_holder:
-                news.holder_needed.append(ItemAlert(item.id, item.state,
-                                                    row.alerted_state != row.state,
-                                                    bank_name(row)))
+                found.holder_needed.append(ItemAlert(item.id, item.state,
+                                                     row.alerted_state != row.state,
+                                                     bank_name(row)))
             elif row.alerted_state in needing:
-                news.repaired.append(bank_name(row))
+                found.repaired.append(bank_name(row))
             row.alerted_state = row.state
         for row in rows.values():
             if row.id not in seen and not row.removed:
                 row.removed = True
-                news.gone_banks.append(bank_name(row))
-    for alert in news.holder_needed:
+                found.gone_banks.append(bank_name(row))
+    return found
+
+
+def sync_items(hub: Hub, items: list[Item], names: dict[int, str] | None = None,
+               news: BankNews | None = None) -> list[ItemAlert]:
+    found = _twice(lambda: _write_items(hub, items, names))
+    if news is not None:
+        news.holder_needed += found.holder_needed
+        news.repaired += found.repaired
+        news.gone_banks += found.gone_banks
+    for alert in found.holder_needed:
         if alert.new:
             notify.raise_alert(hub, alert_key(alert.item_id),
                                Tr(f"Banque {alert.name} :", f"Bank {alert.name}:")
@@ -93,15 +120,12 @@ def sync_items(hub: Hub, items: list[Item], names: dict[int, str] | None = None,
     for item in items:
         if not item.needs_holder:
             notify.clear_alert(hub, alert_key(item.id))
-    return news.holder_needed
+    return found.holder_needed
 
 
-def sync_accounts(hub: Hub, bridge: BridgeSession, news: BankNews | None = None) -> int:
-    """Accounts and balances; returns how many accounts are new."""
-    news = news if news is not None else BankNews()
-    accounts = bridge.client.accounts(bridge.token)
+def _write_accounts(hub: Hub, accounts: list[Account]) -> BankNews:
+    found = BankNews()
     now = utcnow()
-    new = 0
     seen = {a.id for a in accounts}
     with hub.db.session() as session:
         rows = {row.bridge_id: row for row in session.scalars(select(BankAccount))}
@@ -111,7 +135,7 @@ def sync_accounts(hub: Hub, bridge: BridgeSession, news: BankNews | None = None)
                 row = BankAccount(bridge_id=account.id, statements_from=date.today(),
                                   paused=False, removed=False, balance_cents=0)
                 session.add(row)
-                new += 1
+                found.new_accounts += 1
             row.item_id = account.item_id
             row.name = account.name
             row.iban = account.iban
@@ -123,9 +147,18 @@ def sync_accounts(hub: Hub, bridge: BridgeSession, news: BankNews | None = None)
         for row in rows.values():
             if row.bridge_id not in seen and not row.removed:
                 row.removed = True
-                news.gone_accounts.append(f"{row.name} ({row.iban or row.bridge_id})")
-    news.new_accounts += new
-    return new
+                found.gone_accounts.append(f"{row.name} ({row.iban or row.bridge_id})")
+    return found
+
+
+def sync_accounts(hub: Hub, bridge: BridgeSession, news: BankNews | None = None) -> int:
+    """Accounts and balances; returns how many accounts are new."""
+    accounts = bridge.client.accounts(bridge.token)
+    found = _twice(lambda: _write_accounts(hub, accounts))
+    if news is not None:
+        news.gone_accounts += found.gone_accounts
+        news.new_accounts += found.new_accounts
+    return found.new_accounts
 
 
 def refresh_banks(hub: Hub, bridge: BridgeSession) -> BankNews:

@@ -430,11 +430,16 @@ def make_simulator() -> BridgeSimulator:
             item_id = add_item(sim, session["user_uuid"], int(form.get("provider_id") or 574))
             for _ in range(2):
                 add_account(sim, item_id, history=30, pending=2)
+            webhook(sim, "item.created", {"item_id": item_id, "user_uuid": session["user_uuid"]})
         else:
             items[item_id].update(status=0, status_code_info="OK",
                                   status_code_description=None,
                                   last_successful_refresh=_now_text())
         del sessions[session_id]
+        # Bridge synchronises the bank once the holder is through, then says so.
+        webhook(sim, "item.refreshed", {"item_id": item_id, "user_uuid": session["user_uuid"],
+                                        "full_refresh": True, "status_code": 0,
+                                        "status_code_info": "OK"})
         query = urlencode({"success": "true", "item_id": item_id, "session_id": session_id})
         separator = "&" if "?" in session["callback_url"] else "?"
         return RedirectResponse(f"{session['callback_url']}{separator}{query}", 303)
