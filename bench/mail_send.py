@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -51,6 +52,23 @@ def sent_states(hub: object) -> Counter[str]:
 
     with hub.db.session() as session:  # type: ignore[attr-defined]
         return Counter(session.scalars(select(MailMessage.state)))
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _stop(worker: subprocess.Popen[bytes]) -> float:
+    """Stop the worker; the CPU seconds it used (user and system)."""
+    before = _cpu(resource.RUSAGE_CHILDREN)
+    worker.send_signal(signal.SIGINT)
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+    return _cpu(resource.RUSAGE_CHILDREN) - before
 
 
 def main() -> None:
@@ -94,6 +112,7 @@ def main() -> None:
         variables = dict(os.environ, RACCORD_HOME=str(home),
                          RACCORD_DATABASE_URL=env.database_url, PYTHONPATH=str(ROOT))
         variables.pop("RACCORD_REDIS_URL", None)
+        own_cpu = _cpu(resource.RUSAGE_SELF)
         worker = subprocess.Popen([sys.executable, "-c", "from raccord.cli import main; main()",
                                    "worker", "--workers", str(args.threads), "--no-scheduler"],
                                   cwd=ROOT, env=variables, stdout=subprocess.DEVNULL,
@@ -120,17 +139,20 @@ def main() -> None:
         ratio = achieved / allowed
         print(f"allowed {allowed:.1f}/s, achieved {achieved:.2f}/s, Gmail refusals "
               f"{sim.state['limits'].refused}", flush=True)
+        worker_cpu = _stop(worker)
+        worker = None
+        simulator_cpu = _cpu(resource.RUSAGE_SELF) - own_cpu
+        if per_id:
+            print(f"CPU per message: worker {worker_cpu / len(per_id) * 1000:.1f} ms, "
+                  f"simulator and bench {simulator_cpu / len(per_id) * 1000:.1f} ms",
+                  flush=True)
         print(f"messages={args.messages} sent={len(per_id)} twice={twice} "
               f"rate_ratio={ratio:.3f}")
         if args.smoke and (twice or len(per_id) < args.messages):
             raise SystemExit("smoke run: messages lost or sent twice")
     finally:
         if worker is not None:
-            worker.send_signal(signal.SIGINT)
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            _stop(worker)
         box.stop()
         shutil.rmtree(base, ignore_errors=True)
 

@@ -105,6 +105,10 @@ def raise_alert(hub: Hub, key: str, *, interface: str | None, severity: str,
 
 def clear_alert(hub: Hub, key: str) -> None:
     """The condition is over: the alert stops being shown, and ends once settled."""
+    with hub.db.read() as connection:  # called after every success: mostly nothing is open
+        state = connection.scalar(select(AlertRow.state).where(AlertRow.key == key))
+    if state != "open":
+        return
     with hub.db.session() as session:
         row = session.get(AlertRow, key)
         if row is not None and row.state == "open":

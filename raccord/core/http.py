@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from sqlalchemy import insert
 
 from raccord.core.diagnosis import (
     Diagnosis,
@@ -19,7 +20,7 @@ from raccord.core.diagnosis import (
     diagnose_response,
 )
 from raccord.core.i18n import Tr
-from raccord.core.models import CallLog
+from raccord.core.models import CallLog, utcnow
 from raccord.core.ratelimit import Ceiling, Ticket
 
 if TYPE_CHECKING:
@@ -172,11 +173,11 @@ class Outgoing:
                 error: str | None) -> None:
         redactor = self.hub.redactor
         duration = int((time.monotonic() - started) * 1000)
-        entry = CallLog(interface=self.interface, method=method, url=redactor.url(url),
-                        status=status, duration_ms=duration, outcome=outcome,
-                        error=redactor.text(error) if error else None)
+        entry = {"at": utcnow(), "interface": self.interface, "method": method,
+                 "url": redactor.url(url), "status": status, "duration_ms": duration,
+                 "outcome": outcome, "error": redactor.text(error) if error else None}
         try:
-            with self.hub.db.session() as session:
-                session.add(entry)
+            with self.hub.db.engine.begin() as connection:  # one row: no ORM session needed
+                connection.execute(insert(CallLog), entry)
         except Exception:  # the call log must never break the call itself
             log.warning("call log unavailable for %s", self.interface)

@@ -102,6 +102,16 @@ class Hub:
         summary = json.dumps({"fr": both.fr, "en": both.en}, ensure_ascii=False)
         text = self.redactor.text(summary)
         was_ok: bool | None = None
+        with self.db.read() as connection:  # a busy queue says the same thing many times
+            known = connection.execute(select(  # a second: a read, without a write
+                InterfaceStatus.ok, InterfaceStatus.source, InterfaceStatus.summary,
+                InterfaceStatus.at).where(InterfaceStatus.interface == interface)).first()
+        if known is not None and (known.ok, known.source, known.summary) == (
+                ok, source, text) and _recent(known.at):
+            if not ok:
+                status_changed(self, interface, ok, both, transient=transient,
+                               was_ok=known.ok)
+            return
         for _ in range(2):  # two workers may insert the first row at once: then update it
             try:
                 with self.db.session() as session:

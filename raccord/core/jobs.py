@@ -39,6 +39,9 @@ class JobDef:
     name: str
     function: JobFunction
     interface: str | None
+    # A job run once per item of a high volume whose rows keep their own history (one mail
+    # each): its runs are recorded only when they fail, so that it costs no two writes each.
+    quiet: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,10 @@ JOBS: dict[str, JobDef] = {}
 SCHEDULES: dict[str, ScheduleDef] = {}
 
 
-def job(name: str, interface: str | None = None) -> Callable[[JobFunction], JobFunction]:
+def job(name: str, interface: str | None = None, *, quiet: bool = False
+        ) -> Callable[[JobFunction], JobFunction]:
     def register(function: JobFunction) -> JobFunction:
-        JOBS[name] = JobDef(name, function, interface or name.split(".")[0])
+        JOBS[name] = JobDef(name, function, interface or name.split(".")[0], quiet)
         return function
 
     return register
@@ -135,13 +139,17 @@ class JobQueue:
 
 
 def run_job(hub: Hub, name: str, kwargs: dict[str, Any]) -> JobRun:
-    """Run one job with its run recorded (start, end, outcome, counts, error)."""
+    """Run one job with its run recorded (start, end, outcome, counts, error); a quiet job's
+    run only when it fails."""
     definition = JOBS[name]
-    with hub.db.session() as session:
-        run = JobRun(task=name, interface=definition.interface)
-        session.add(run)
-        session.flush()
-        run_id = run.id
+    started = utcnow()
+    run_id: int | None = None
+    if not definition.quiet:
+        with hub.db.session() as session:
+            run = JobRun(task=name, interface=definition.interface, started_at=started)
+            session.add(run)
+            session.flush()
+            run_id = run.id
     outcome, counts, error, transient = "success", None, None, False
     said: Tr | None = None
     try:
@@ -160,13 +168,20 @@ def run_job(hub: Hub, name: str, kwargs: dict[str, Any]) -> JobRun:
         # Both languages are kept (the page shows the reader's); English first, for the logs.
         error = said.en if said.fr == said.en else f"{said.en}{ERROR_FR_MARK}{said.fr}"
         log.warning("job %s failed: %s", name, said.en)
-    with hub.db.session() as session:
-        row = session.get(JobRun, run_id)
-        assert row is not None
-        row.finished_at = utcnow()
-        row.outcome = outcome
-        row.counts = counts
-        row.error = error
+    row = JobRun(task=name, interface=definition.interface, started_at=started)
+    if run_id is not None or outcome != "success":
+        with hub.db.session() as session:
+            found = session.get(JobRun, run_id) if run_id is not None else None
+            if found is None:
+                session.add(row)
+            else:
+                row = found
+            row.finished_at = utcnow()
+            row.outcome = outcome
+            row.counts = counts
+            row.error = error
+    else:
+        row.finished_at, row.outcome, row.counts = utcnow(), outcome, counts
     if definition.interface is not None and definition.interface in hub.settings.schemas:
         task = task_label(name)
         done = counts_tr(counts)

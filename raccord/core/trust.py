@@ -124,11 +124,17 @@ class TrustStore:
         return matches[0]
 
     def ssl_context(self) -> ssl.SSLContext:
-        certificates = self.list()
-        stamp = tuple(c.fingerprint for c in certificates)
+        # Asked before every call: the fingerprints alone are read (no ORM, no commit), the
+        # authorities themselves only when they changed.
+        with self.db.read() as connection:
+            stamp = tuple(connection.scalars(select(Certificate.fingerprint)
+                                             .order_by(Certificate.added_at)))
         with self._lock:
             if self._cached is not None and self._cached[0] == stamp:
                 return self._cached[1]
+        certificates = self.list()
+        stamp = tuple(c.fingerprint for c in certificates)
+        with self._lock:
             context = ssl.create_default_context(cafile=certifi.where())
             context.load_default_certs()
             if certificates:

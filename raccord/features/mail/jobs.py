@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from raccord.core.hub import Hub
 
 
-@job(SEND_JOB)
+@job(SEND_JOB, quiet=True)  # each message keeps its own history
 def send_job(hub: Hub, message_id: int) -> dict[str, int]:
     return {send_message(hub, message_id): 1}
 

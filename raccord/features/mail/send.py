@@ -19,10 +19,12 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from raccord.core.alerts import clear_alert, raise_alert
 from raccord.core.diagnosis import Problem, ServiceError
@@ -55,30 +57,42 @@ def _move(hub: Hub, message_id: int, state: str, *, reason: Tr | None = None,
           remote_id: str | None = None, next_attempt_at: datetime | None = None,
           uncount: bool = False, **detail: Any) -> str:
     now = utcnow()
-    with hub.db.session() as session:
-        row = session.get(MailMessage, message_id)
-        if row is None:
+    values: dict[str, Any] = {"state": state, "updated_at": now, "next_attempt_at":
+                              next_attempt_at, "reason": _tr(reason) if reason else None}
+    if state != "sending":
+        values["sending_since"] = None
+    if remote_id is not None:
+        values["remote_id"] = remote_id
+        detail["remote_id"] = remote_id
+    if state == "sent":
+        values["sent_at"] = now
+    if uncount:
+        values["attempts"] = case((MailMessage.attempts > 0, MailMessage.attempts - 1),
+                                  else_=0)
+    if reason is not None:
+        detail["reason"] = _tr(reason)
+    with hub.db.session() as session:  # one update and its event, no read before
+        moved = session.execute(  # type: ignore[attr-defined]
+            update(MailMessage).where(MailMessage.id == message_id).values(**values)
+            .execution_options(synchronize_session=False)).rowcount
+        if not moved:
             return "gone"
-        row.state, row.updated_at = state, now
-        row.reason = _tr(reason) if reason is not None else None
-        row.next_attempt_at = next_attempt_at
-        if state != "sending":
-            row.sending_since = None
-        if remote_id is not None:
-            row.remote_id = remote_id
-        if state == "sent":
-            row.sent_at = now
-        if uncount:
-            row.attempts = max(0, row.attempts - 1)
-        if reason is not None:
-            detail["reason"] = _tr(reason)
-        if remote_id is not None:
-            detail["remote_id"] = remote_id
         _event(session, message_id, state, **detail)
     return state
 
 
-def _claim(hub: Hub, message_id: int) -> tuple[MailMessage, list[MailAttachment]] | None:
+@dataclass
+class _Claimed:
+    row: MailMessage
+    attachments: list[MailAttachment]
+    # The way out the preferences choose, or why none may send.
+    transport: transports.Transport | None
+    refusal: ServiceError | None
+
+
+def _claim(hub: Hub, message_id: int) -> _Claimed | None:
+    """`queued` → `sending` by a conditional update, the transport chosen and the attempt
+    recorded in the same transaction (committed before the service is called)."""
     now = utcnow()
     with hub.db.session() as session:
         row = session.get(MailMessage, message_id)
@@ -86,19 +100,30 @@ def _claim(hub: Hub, message_id: int) -> tuple[MailMessage, list[MailAttachment]
             return None
         if row.next_attempt_at is not None and aware(row.next_attempt_at) > now:
             return None  # a retry not due yet: its own delayed job (or the sweep) comes back
-        claimed = session.execute(  # type: ignore[attr-defined]
+        transport, refusal = None, None
+        try:
+            transport = transports.choose(hub, row.sender)
+        except ServiceError as error:
+            refusal = error
+        values: dict[str, Any] = {"state": "sending", "sending_since": now, "updated_at": now}
+        if transport is not None:
+            values.update(transport=transport.interface, sender=transport.sender)
+        attempts = session.scalar(
             update(MailMessage).where(MailMessage.id == message_id,
                                       MailMessage.state == "queued")
-            .values(state="sending", attempts=MailMessage.attempts + 1, sending_since=now,
-                    updated_at=now)).rowcount
-        if not claimed:
+            .values(attempts=MailMessage.attempts + 1, **values)
+            .returning(MailMessage.attempts).execution_options(synchronize_session=False))
+        if attempts is None:
             return None
-        session.expire_all()
-        fresh = session.get(MailMessage, message_id)
-        assert fresh is not None
+        values["attempts"] = attempts
+        for name, value in values.items():  # the row as it now is, without reading it again
+            set_committed_value(row, name, value)
+        if transport is not None:
+            _event(session, row.id, "sending", attempt=row.attempts,
+                   transport=transport.interface)
         parts = list(session.scalars(select(MailAttachment).where(
             MailAttachment.message == message_id).order_by(MailAttachment.id)))
-        return fresh, parts
+        return _Claimed(row, parts, transport, refusal)
 
 
 def send_message(hub: Hub, message_id: int) -> str:
@@ -106,16 +131,12 @@ def send_message(hub: Hub, message_id: int) -> str:
     claimed = _claim(hub, message_id)
     if claimed is None:
         return "skipped"
-    row, parts = claimed
-    try:
-        transport = transports.choose(hub, row.sender)
-    except ServiceError as error:
-        return _refused(hub, row, None, error)
-    with hub.db.session() as session:
-        session.execute(update(MailMessage).where(MailMessage.id == row.id).values(
-            transport=transport.interface, sender=transport.sender))
-        _event(session, row.id, "sending", attempt=row.attempts, transport=transport.interface)
-    message = build_message(hub, row, parts, transport.sender, with_bcc=transport.with_bcc)
+    row, transport = claimed.row, claimed.transport
+    if transport is None:
+        assert claimed.refusal is not None
+        return _refused(hub, row, None, claimed.refusal)
+    message = build_message(hub, row, claimed.attachments, transport.sender,
+                            with_bcc=transport.with_bcc)
     try:
         remote_id = transport.send(message, recipients(row))
     except QuotaExhausted as spent:
