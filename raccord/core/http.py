@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("raccord.http")
 DEFAULT_TIMEOUT = 20.0
 USER_AGENT = "raccord/0.1 (+https://github.com/raccord)"
+# Failures before any byte of the request reached the service.
+NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class Outgoing:
             request = http.build_request(method, url, **kwargs)
         except httpx.InvalidURL as exc:
             raise ServiceError(diagnose_exception(exc, url, self.timeout)) from None
+        tickets: list[Ticket] = []
         if self.ceilings:
             tickets = self.hub.limiter.acquire(self.interface, self.ceilings)
             if tickets:
@@ -128,6 +131,8 @@ class Outgoing:
         try:
             response = http.send(request, **send_options)
         except httpx.HTTPError as exc:
+            if isinstance(exc, NEVER_SENT):  # the service never had it: nothing to count
+                self.hub.limiter.refused(tickets)
             diagnosis = diagnose_exception(exc, url, self.timeout)
             sent = isinstance(exc, httpx.ReadTimeout | httpx.RemoteProtocolError | httpx.ReadError)
             if sent and not policy.idempotent:
@@ -146,6 +151,7 @@ class Outgoing:
                 return response
             self.record(method, url, response.status_code, started, verdict.problem.value,
                          verdict.message.en)
+            self._refused_for_rate(verdict, tickets)
             raise ServiceError(verdict)
         why = ""
         if detail is not None:
@@ -156,7 +162,14 @@ class Outgoing:
         diagnosis = diagnose_response(response, self.hub.redactor.text(why))
         self.record(method, url, response.status_code, started, diagnosis.problem.value,
                      diagnosis.message.en)
+        self._refused_for_rate(diagnosis, tickets)
         raise ServiceError(diagnosis)
+
+    def _refused_for_rate(self, diagnosis: Diagnosis, tickets: list[Ticket]) -> None:
+        """A call the service refused for its rate (429) did nothing there: it does not count
+        against a daily quota (the one rule for every service; Gmail does not count it)."""
+        if diagnosis.problem is Problem.RATE_LIMIT and tickets:
+            self.hub.limiter.refused(tickets)
 
     def _on_written(self, tickets: list[Ticket]) -> Callable[[str, dict[str, Any]], None]:
         """httpcore's trace hook: once the request is written out, its paced calls count

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from huey import RedisHuey, SqliteHuey
 from huey.api import Huey
+from huey.storage import SqliteStorage
 from sqlalchemy import select, update
 
 from raccord.core.files import private_file
@@ -78,6 +79,19 @@ def scheduled(name: str, interface: str | None, interval_key: str | None = "poll
     return register
 
 
+class QueueFile(SqliteStorage):
+    """Huey's SQLite queue with the database's own durability (WAL, synchronous NORMAL):
+    Huey leaves SQLite's default, an fsync at every commit, made while the queue's one lock
+    is held, so that on a busy disk every worker thread waited on each other's fsync to take
+    its next job (measured in bench/mail_send.py). The queue only wakes workers: what a
+    power cut could lose of it, the rows' own states and the sweeps bring back."""
+
+    def _create_connection(self) -> Any:
+        connection = super()._create_connection()
+        connection.execute("pragma synchronous=1")
+        return connection
+
+
 class JobQueue:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
@@ -87,7 +101,8 @@ class JobQueue:
             self.huey = RedisHuey("raccord", url=env.redis_url, utc=True)
         else:
             private_file(env.job_store)
-            self.huey = SqliteHuey("raccord", filename=str(env.job_store), utc=True)
+            self.huey = SqliteHuey("raccord", filename=str(env.job_store), utc=True,
+                                   storage_class=QueueFile)
         self._task = self.huey.task(name="raccord.run")(self._execute)
 
     # -- producing -----------------------------------------------------------------------

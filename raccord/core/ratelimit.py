@@ -8,7 +8,9 @@ Three kinds of ceiling, one per way services count:
   `spaced=False`, a budget over a long window (Graph's 10,000 requests per 10 minutes) whose
   calls may go in bursts, each still counted from when it was written out;
 - a daily quota (`day`): counted per calendar day in the service's time zone, and when it is
-  spent the call is refused at once with the time it resumes (`QuotaExhausted`).
+  spent the call is refused at once with the time it resumes (`QuotaExhausted`). A call the
+  service refused for its rate (429) or that never reached it is given back (`refused`): it
+  did nothing, so it does not count against the day (Gmail does not count a refused send).
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import math
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -30,9 +33,10 @@ from limits import (
     RateLimitItemPerSecond,
     parse,
 )
-from limits.storage import Storage, storage_from_string
+from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from raccord.core.formats import moment
 from raccord.core.i18n import Tr
 
 __all__ = ["Attempts", "Ceiling", "QuotaExhausted", "RateLimiter", "parse", "per"]
@@ -77,10 +81,10 @@ class Ceiling:
 
 class QuotaExhausted(Exception):
     def __init__(self, name: str, resets_at: float) -> None:
-        when = time.strftime("%H:%M:%S", time.localtime(resets_at))
+        when = datetime.fromtimestamp(resets_at, UTC)
         self.message = Tr(
-            f"Quota « {name} » épuisé : reprise automatique à {when}.",
-            f"Quota '{name}' used up: resumes by itself at {when}.")
+            f"Quota « {name} » épuisé : reprise automatique le {moment(when, 'fr', True)}.",
+            f"Quota '{name}' used up: resumes by itself at {moment(when, 'en', True)}.")
         super().__init__(self.message.en)
         self.name = name
         self.resets_at = resets_at
@@ -127,10 +131,12 @@ return '0'
 
 @dataclass(frozen=True)
 class Ticket:
-    """A call counted under a paced ceiling."""
+    """A call counted under a paced ceiling, or (`day`) under a daily quota, whose `key` is
+    then the day's count."""
 
     key: str
     id: str
+    day: bool = False
 
 
 class Pacer:
@@ -215,31 +221,35 @@ class Pacer:
             return sum(1 for at in self._sent.get(key, {}).values() if at > now - window_s)
 
 
-def _guard_memory_timer(storage: Storage) -> None:
-    """`limits`' MemoryStorage restarts its expiry timer without a lock: two threads counting
-    at once may both start the same Timer ("threads can only be started once", seen under
-    load in bench/mail_send.py). Its restart is serialised here."""
-    from limits.storage import MemoryStorage
+class SweptMemory(MemoryStorage):
+    """`limits`' MemoryStorage, without its expiry Timer: it starts a new Timer thread on
+    every count when none is alive (10 ms), so at one call every few tens of milliseconds each
+    paced call started a thread first (a GIL hand-over to a thread the OS must schedule, seen
+    in bench/mail_send.py; and, unguarded, two threads could start the same Timer). Every read
+    checks expiry itself, so the only sweeping left is freeing memory: one daemon thread does
+    it every second, for as long as the storage lives."""
 
-    if not isinstance(storage, MemoryStorage):
-        return
-    name = "_MemoryStorage__schedule_expiry"
-    unguarded = getattr(storage, name, None)
-    if unguarded is None:
-        return
-    lock = threading.Lock()
+    def __init__(self, uri: str | None = None, **options: Any) -> None:
+        super().__init__(uri, **options)
+        self.timer.cancel()
+        this = weakref.ref(self)
 
-    def schedule_expiry() -> None:
-        with lock:
-            unguarded()
+        def sweep() -> None:
+            while (storage := this()) is not None:
+                storage._MemoryStorage__expire_events()  # type: ignore[attr-defined]
+                del storage
+                time.sleep(1.0)
 
-    setattr(storage, name, schedule_expiry)
+        threading.Thread(target=sweep, name="raccord-limiter-sweep", daemon=True).start()
+
+    def _MemoryStorage__schedule_expiry(self) -> None:
+        """Called by MemoryStorage on every count: the sweeper does it instead."""
 
 
 class RateLimiter:
     def __init__(self, storage_uri: str, sleep: Callable[[float], None] = time.sleep) -> None:
-        self.storage = cast(Storage, storage_from_string(storage_uri))
-        _guard_memory_timer(self.storage)
+        self.storage = SweptMemory() if storage_uri.startswith("memory") else cast(
+            Storage, storage_from_string(storage_uri))
         self.strategy = MovingWindowRateLimiter(self.storage)
         self.distributed = storage_uri.startswith("redis")
         self.pacer = Pacer(storage_uri if storage_uri.startswith("redis") else None)
@@ -253,31 +263,38 @@ class RateLimiter:
     def acquire(self, interface: str, ceilings: list[Ceiling], deadline_s: float = 3600
                 ) -> list[Ticket]:
         """Take one slot under every ceiling: daily quotas first (a spent one raises at once,
-        before any wait), then the rates, waiting for their room. Give the tickets back to
-        `left` once the request is written out."""
+        before any wait), then the rates, waiting for their room. Give the tickets to `left`
+        once the request is written out, to `refused` if the service refused it (429) or it
+        never reached the service."""
         give_up = time.monotonic() + deadline_s
         self._wait_while_paused(interface)
-        for ceiling in ceilings:
-            if ceiling.unit == "day":
-                self._count_today(interface, ceiling)
-        tickets = []
-        for ceiling in ceilings:
-            if ceiling.unit == "day":
-                continue
-            amount = max(1, ceiling.amount())
-            if ceiling.paced:
-                tickets.append(self._paced(f"{interface}:{ceiling.name}", amount,
-                                           WINDOW_S[ceiling.unit] * ceiling.multiples, give_up,
-                                           ceiling.spaced))
-                continue
-            item = per(ceiling.unit, amount, ceiling.multiples)
-            key = f"{interface}:{ceiling.name}"
-            while not self.strategy.hit(item, "raccord", key):
-                stats = self.strategy.get_window_stats(item, "raccord", key)
-                if not ceiling.blocking or time.monotonic() > give_up:
-                    raise QuotaExhausted(ceiling.name, stats.reset_time)
-                self.sleep(min(max(stats.reset_time - time.time(), 0.005), 0.25))
+        tickets: list[Ticket] = []
+        try:
+            for ceiling in ceilings:
+                if ceiling.unit == "day":
+                    tickets.append(self._count_today(interface, ceiling))
+            for ceiling in ceilings:
+                if ceiling.unit == "day":
+                    continue
+                amount = max(1, ceiling.amount())
+                if ceiling.paced:
+                    tickets.append(self._paced(f"{interface}:{ceiling.name}", amount,
+                                               WINDOW_S[ceiling.unit] * ceiling.multiples,
+                                               give_up, ceiling.spaced))
+                    continue
+                self._hit(f"{interface}:{ceiling.name}", ceiling, amount, give_up)
+        except BaseException:
+            self.refused(tickets)  # the call does not go: today's counts are given back
+            raise
         return tickets
+
+    def _hit(self, key: str, ceiling: Ceiling, amount: int, give_up: float) -> None:
+        item = per(ceiling.unit, amount, ceiling.multiples)
+        while not self.strategy.hit(item, "raccord", key):
+            stats = self.strategy.get_window_stats(item, "raccord", key)
+            if not ceiling.blocking or time.monotonic() > give_up:
+                raise QuotaExhausted(ceiling.name, stats.reset_time)
+            self.sleep(min(max(stats.reset_time - time.time(), 0.005), 0.25))
 
     def pause(self, interface: str, seconds: float) -> None:
         """Hold every caller of `interface` sharing this storage (all workers with Redis) for
@@ -292,7 +309,20 @@ class RateLimiter:
 
     def left(self, tickets: list[Ticket]) -> None:
         for ticket in tickets:
-            self.pacer.left(ticket)
+            if not ticket.day:
+                self.pacer.left(ticket)
+
+    def refused(self, tickets: list[Ticket]) -> None:
+        """The call did nothing at the service (refused for its rate, or never reached it):
+        it no longer counts against the daily quotas. (Its paced slot stays taken: the
+        service's window had no room for it.)"""
+        for ticket in tickets:
+            if ticket.day:
+                self._give_back(ticket.key)
+
+    def _give_back(self, key: str) -> None:
+        if self.storage.get(key) > 0:
+            self.storage.incr(key, DAY_KEY_TTL_S, -1)
 
     def _paced(self, key: str, amount: int, window_s: float, give_up: float,
                spaced: bool = True) -> Ticket:
@@ -345,14 +375,16 @@ class RateLimiter:
                     self.storage.incr(key, DAY_KEY_TTL_S, already)
             self._seeded.add(key)
 
-    def _count_today(self, interface: str, ceiling: Ceiling) -> None:
+    def _count_today(self, interface: str, ceiling: Ceiling) -> Ticket:
         key = self._day_key(interface, ceiling)
         self._seed(key, ceiling)
         if self.storage.incr(key, DAY_KEY_TTL_S) > max(1, ceiling.amount()):
+            self._give_back(key)  # refused here: it counts no more than a refused call
             now = self._today(ceiling)
             midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0,
                                                          microsecond=0)
             raise QuotaExhausted(ceiling.name, midnight.timestamp())
+        return Ticket(key, "", day=True)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
+from raccord.core.diagnosis import Problem, ServiceError
 from raccord.core.hub import Hub
 from raccord.core.ratelimit import (
     PACING_ROOM,
@@ -217,3 +219,52 @@ def test_an_unspaced_budget_lets_a_burst_go_then_waits_for_its_window() -> None:
     waited = time.monotonic() - started
     assert 2 * PACING_ROOM - 0.15 < waited < 2 * PACING_ROOM + 0.5
     assert limiter.usage("mailbox:a", budget) == (1, 5)
+
+def test_a_call_refused_for_the_rate_does_not_count_against_the_day(hub: Hub) -> None:
+    """A 429 then its retry: the service sent one, the daily quota counts one (Gmail does not
+    count the refused send). So a quota of one still lets the retry go."""
+    answers = iter([httpx.Response(429, headers={"Retry-After": "0"}),
+                    httpx.Response(200, json={"id": "m1"}),
+                    httpx.Response(200, json={"id": "m2"})])
+    client = httpx.Client(transport=httpx.MockTransport(lambda _request: next(answers)))
+    day = Ceiling("sends_per_day", "day", lambda: 1, blocking=False)
+    door = hub.outgoing("svc", ceilings=[day])
+    with pytest.raises(ServiceError) as refused:
+        door.request("POST", "https://svc.example/send", client=client)
+    assert refused.value.diagnosis.problem is Problem.RATE_LIMIT
+    assert hub.limiter.usage("svc", day) == (0, 1)
+    assert door.request("POST", "https://svc.example/send", client=client).json()["id"] == "m1"
+    assert hub.limiter.usage("svc", day) == (1, 1)
+    with pytest.raises(QuotaExhausted):  # and the day is then spent, as at the service
+        door.request("POST", "https://svc.example/send", client=client)
+    assert hub.limiter.usage("svc", day) == (1, 1)
+
+
+def test_a_call_that_never_reached_the_service_does_not_count_against_the_day(
+        hub: Hub) -> None:
+    def unreachable(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    client = httpx.Client(transport=httpx.MockTransport(unreachable))
+    day = Ceiling("calls_per_day", "day", lambda: 5, blocking=False)
+    with pytest.raises(ServiceError):
+        hub.outgoing("svc", ceilings=[day]).request("GET", "https://svc.example/", client=client)
+    assert hub.limiter.usage("svc", day) == (0, 5)
+
+
+def test_a_call_stopped_by_another_ceiling_gives_its_daily_count_back() -> None:
+    limiter = RateLimiter("memory://")
+    day = Ceiling("calls_per_day", "day", lambda: 5, blocking=False)
+    minute = Ceiling("calls_per_minute", "minute", lambda: 1, blocking=False)
+    limiter.acquire("svc", [day, minute])
+    with pytest.raises(QuotaExhausted):
+        limiter.acquire("svc", [day, minute])
+    assert limiter.usage("svc", day) == (1, 5)
+    full = Ceiling("full_day", "day", lambda: 1, blocking=False)
+    limiter.acquire("svc", [full])
+    for _ in range(3):  # refusals past the limit do not pile up over it
+        with pytest.raises(QuotaExhausted):
+            limiter.acquire("svc", [full])
+    limiter.refused([Ticket(limiter._day_key("svc", full), "", day=True)])
+    assert limiter.usage("svc", full) == (0, 1)
+    limiter.acquire("svc", [full])

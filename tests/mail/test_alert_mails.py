@@ -75,7 +75,7 @@ def test_a_flapping_interface_sends_one_start_and_one_end(mail_hub: Hub,
     assert str(start["subject"]).startswith("[raccord] Alert (error): ")
     age(mail_hub, "status:sirene", cleared_at=timedelta(seconds=SETTLE_S + 1))
     sent = mails(mail_hub, gmail_sim)
-    assert len(sent) == 2 and "came back 19 time(s)" in str(sent[1]["body"])
+    assert len(sent) == 2 and "came back 19 times" in str(sent[1]["body"])
 
 
 def test_a_broken_gmail_key_is_an_alert_mailed_once_it_works_again(

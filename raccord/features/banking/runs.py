@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from raccord.core import formats
 from raccord.core.diagnosis import ServiceError
-from raccord.core.i18n import Tr
+from raccord.core.i18n import DEFAULT_LANGUAGE, Tr
 from raccord.core.models import utcnow
 from raccord.features.banking import fetch, notify
 from raccord.features.banking.bridge import BankRefusal, BridgeSession, open_session
@@ -37,6 +39,10 @@ class RunReport:
     problems: list[dict[str, Any]] = field(default_factory=list)
     notes: list[Tr] = field(default_factory=list)
     mail_state: str = ""
+    started_at: datetime = field(default_factory=utcnow)
+    # Each account fetched, with the balance Bridge gave: {"account", "cents", "currency",
+    # "at"}.
+    balances: list[dict[str, Any]] = field(default_factory=list)
 
     def problem(self, where: str, message: Tr, todo: Tr) -> None:
         self.problems.append({"account": where, "fr": message.fr, "en": message.en,
@@ -62,7 +68,7 @@ def run(hub: Hub, trigger: str = "schedule", item_id: int | None = None,
         row = BankRun(trigger=trigger, counts={}, problems=[])
         session.add(row)
         session.flush()
-        report = RunReport(row.id)
+        report = RunReport(row.id, started_at=row.started_at)
     if not hub.values("bank").get("enabled"):
         report.problem("", Tr("La connexion bancaire n'est pas activée : rien n'est récupéré.",
                               "The bank connection is not enabled: nothing is fetched."),
@@ -176,6 +182,8 @@ def _fetch_one(hub: Hub, bridge: BridgeSession, account: BankAccount, report: Ru
             "point."))
         return
     report.counts["accounts_fetched"] += 1
+    report.balances.append({"account": label, "cents": account.balance_cents,
+                            "currency": account.currency, "at": account.balance_at})
     report.counts["calls"] += applied.calls
     for key, value in applied.as_counts().items():
         report.counts[key] += value
@@ -214,19 +222,26 @@ def _auto_statements(hub: Hub, report: RunReport, item_id: int | None) -> None:
 
 
 def log_text(report: RunReport, lang: str) -> str:
+    """The execution log in one language, its figures, amounts and times written the way
+    that language writes them (raccord.core.formats)."""
     c = report.counts
     fr = lang == "fr"
+
+    def n(key: str) -> str:
+        return formats.number(c[key], lang)
+
+    when = formats.moment(report.started_at, lang)
     lines = [
-        (f"Exécution {report.id} de la récupération bancaire" if fr
-         else f"Bank fetch run {report.id}"),
-        (f"Comptes récupérés : {c['accounts_fetched']}" if fr
-         else f"Accounts fetched: {c['accounts_fetched']}"),
-        (f"Transactions ajoutées : {c['added']}, modifiées : {c['updated']}, comptabilisées "
-         f"(en attente → passées) : {c['booked']}, supprimées : {c['deleted']}" if fr else
-         f"Transactions added: {c['added']}, updated: {c['updated']}, booked (pending → "
-         f"booked): {c['booked']}, deleted: {c['deleted']}"),
-        (f"Relevés générés : {c['statements']}" if fr else
-         f"Statements generated: {c['statements']}"),
+        (f"Exécution {report.id} de la récupération bancaire, commencée le {when}" if fr
+         else f"Bank fetch run {report.id}, started on {when}"),
+        (f"Comptes récupérés : {n('accounts_fetched')}" if fr
+         else f"Accounts fetched: {n('accounts_fetched')}"),
+        (f"Transactions ajoutées : {n('added')}, modifiées : {n('updated')}, comptabilisées "
+         f"(en attente → passées) : {n('booked')}, supprimées : {n('deleted')}" if fr else
+         f"Transactions added: {n('added')}, updated: {n('updated')}, booked (pending → "
+         f"booked): {n('booked')}, deleted: {n('deleted')}"),
+        (f"Relevés générés : {n('statements')}" if fr else
+         f"Statements generated: {n('statements')}"),
     ]
     for key, fr_text, en_text in (("accounts_paused", "Comptes en pause", "Accounts paused"),
                                   ("accounts_busy", "Comptes déjà en cours ailleurs",
@@ -236,8 +251,15 @@ def log_text(report: RunReport, lang: str) -> str:
                                   ("banks_needing_holder", "Banques à reconnecter par leur "
                                    "titulaire", "Banks their holder must reconnect")):
         if c[key]:
-            lines.append(f"{fr_text} : {c[key]}" if fr else f"{en_text}: {c[key]}")
+            lines.append(f"{fr_text} : {n(key)}" if fr else f"{en_text}: {n(key)}")
     lines.extend(note(lang) for note in report.notes)
+    if report.balances:
+        lines.append("Soldes donnés par la banque :" if fr else "Balances given by the bank:")
+        for balance in report.balances:
+            amount = formats.money(Decimal(balance["cents"]) / 100, balance["currency"], lang)
+            at = (f" au {formats.moment(balance['at'], lang)}" if fr else
+                  f" on {formats.moment(balance['at'], lang)}") if balance["at"] else ""
+            lines.append(f"- {balance['account']}{' :' if fr else ':'} {amount}{at}")
     if report.problems:
         lines.append("Erreurs et actions à mener :" if fr else "Errors and what to do:")
         for problem in report.problems:
@@ -250,14 +272,33 @@ def log_text(report: RunReport, lang: str) -> str:
     return "\n".join(lines)
 
 
+def log_subject(report: RunReport, lang: str) -> str:
+    """`raccord — banque : 2 comptes, 246 transactions ajoutées, 1 relevé` (plurals in words)."""
+    c = report.counts
+    fr = lang == "fr"
+    parts = [
+        formats.plural(c["accounts_fetched"], Tr("compte", "account"),
+                       Tr("comptes", "accounts"), lang),
+        formats.plural(c["added"], Tr("transaction ajoutée", "transaction added"),
+                       Tr("transactions ajoutées", "transactions added"), lang),
+        formats.plural(c["statements"], Tr("relevé", "statement"),
+                       Tr("relevés", "statements"), lang),
+    ]
+    if c["banks_needing_holder"]:
+        parts.append(formats.plural(c["banks_needing_holder"],
+                                    Tr("banque à reconnecter", "bank to reconnect"),
+                                    Tr("banques à reconnecter", "banks to reconnect"), lang))
+    if report.problems:
+        parts.append(formats.plural(len(report.problems), Tr("erreur", "error"),
+                                    Tr("erreurs", "errors"), lang))
+    return ("raccord — banque : " if fr else "raccord — bank: ") + ", ".join(parts)
+
+
 def _finish(hub: Hub, report: RunReport) -> RunReport:
     fr, en = log_text(report, "fr"), log_text(report, "en")
-    c = report.counts
-    subject = (f"raccord — banque : {c['accounts_fetched']} compte(s), +{c['added']} "
-               f"transaction(s), {c['statements']} relevé(s)"
-               + (f", {c['banks_needing_holder']} banque(s) à reconnecter"
-                  if c["banks_needing_holder"] else "")
-               + (f", {len(report.problems)} erreur(s)" if report.problems else ""))
+    # The log address is no person whose language raccord knows: the mail is in both, French
+    # (the installation's language) first, each written the way its language writes figures.
+    subject = log_subject(report, DEFAULT_LANGUAGE)
     state, to = notify.mail_log(hub, report.id, subject, fr + "\n\n----\n\n" + en)
     report.mail_state = state
     with hub.db.session() as session:

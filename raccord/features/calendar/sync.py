@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from raccord.core.alerts import clear_alert, raise_alert
 from raccord.core.diagnosis import Diagnosis, Problem, ServiceError
+from raccord.core.formats import counted
 from raccord.core.http import RetryPolicy
 from raccord.core.i18n import Tr
 from raccord.core.locks import Lease, try_take
@@ -242,10 +243,11 @@ class Engine:
         if run.error is None:
             clear_alert(self.hub, key)
         elif failures >= FAILING_AFTER:
+            runs = counted(failures, Tr("synchronisation", "synchronisation"),
+                           Tr("synchronisations", "synchronisations"))
             raise_alert(self.hub, key, interface=INTERFACE, severity="error", message=Tr(
-                f"La boîte {run.address} échoue depuis {failures} synchronisations : ",
-                f"Mailbox {run.address} has failed {failures} synchronisations in a row: ")
-                + run.error)
+                f"La boîte {run.address} échoue depuis {runs.fr} : ",
+                f"Mailbox {run.address} has failed {runs.en} in a row: ") + run.error)
 
     # -- push ----------------------------------------------------------------------------
     def push(self, runs: dict[str, MailboxRun], finished: set[int]) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from raccord.core import formats
 from raccord.core.alerts import AlertRow
 from raccord.core.i18n import Tr
 from raccord.core.models import aware, utcnow
@@ -50,16 +51,22 @@ def _title(hub: Hub, row: AlertRow) -> Tr:
 
 
 def _mail(hub: Hub, row: AlertRow, sub: AlertSubscription, kind: str, number: int = 0) -> None:
+    """One alert mail in the subscriber's language, its figures and times written the way
+    that language writes them (raccord.core.formats): `02/12/2026 14:05`, `3 fois`."""
     lang = sub.language
     title = _title(hub, row)(lang)
     message = Tr(row.message.get("fr", ""), row.message.get("en", ""))(lang)
     severity = SEVERITY.get(row.severity, SEVERITY["error"])(lang)
-    started = aware(row.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
+    started = formats.moment(aware(row.started_at), lang)
+    lasted = formats.duration((utcnow() - aware(row.started_at)).total_seconds(), lang)
+    flaps = formats.plural(row.flaps, Tr("fois", "time"), Tr("fois", "times"), lang)
     words = {
         "start": Tr(f"[raccord] Alerte ({severity}) : {title}",
                     f"[raccord] Alert ({severity}): {title}"),
-        "reminder": Tr(f"[raccord] Rappel n°{number} — alerte en cours : {title}",
-                       f"[raccord] Reminder {number} — alert still on: {title}"),
+        "reminder": Tr(f"[raccord] Rappel n°{formats.number(number, 'fr')} — alerte en cours : "
+                       f"{title}",
+                       f"[raccord] Reminder {formats.number(number, 'en')} — alert still on: "
+                       f"{title}"),
         "end": Tr(f"[raccord] Fin d'alerte : {title}", f"[raccord] Alert over: {title}"),
     }
     bodies = {
@@ -69,18 +76,17 @@ def _mail(hub: Hub, row: AlertRow, sub: AlertSubscription, kind: str, number: in
                     f"An alert started on {started} for '{title}':\n\n{message}\n\n"
                     "It is also shown on the dashboard and the interface's screen. You will "
                     "get a mail when it is over."),
-        "reminder": Tr(f"L'alerte commencée le {started} pour « {title} » dure toujours :"
-                       f"\n\n{message}",
-                       f"The alert that started on {started} for '{title}' is still on:"
-                       f"\n\n{message}"),
+        "reminder": Tr(f"L'alerte commencée le {started} pour « {title} » dure toujours "
+                       f"(depuis {lasted}) :\n\n{message}",
+                       f"The alert that started on {started} for '{title}' is still on "
+                       f"(for {lasted}):\n\n{message}"),
         "end": Tr(f"L'alerte commencée le {started} pour « {title} » est terminée : "
                   f"l'interface fonctionne de nouveau.\n\nDernier message :\n{message}"
-                  + (f"\n\nElle s'est interrompue puis reprise {row.flaps} fois." if row.flaps
+                  + (f"\n\nElle s'est interrompue puis reprise {flaps}." if row.flaps
                      else ""),
                   f"The alert that started on {started} for '{title}' is over: the interface "
                   f"works again.\n\nLast message:\n{message}"
-                  + (f"\n\nIt stopped and came back {row.flaps} time(s)." if row.flaps
-                     else "")),
+                  + (f"\n\nIt stopped and came back {flaps}." if row.flaps else "")),
     }
     queue_mail(hub, OutgoingMail(to=(sub.email,), subject=words[kind](lang),
                                  text=bodies[kind](lang), reference=f"alert:{row.key}"),

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from raccord.core import formats
 from raccord.core.alerts import clear_alert, raise_alert
 from raccord.core.diagnosis import Problem, ServiceError
 from raccord.core.i18n import Tr
@@ -171,11 +172,11 @@ def _retry(hub: Hub, row: MailMessage, error: ServiceError) -> str:
 
 def _held(hub: Hub, row: MailMessage, transport: transports.Transport,
           spent: QuotaExhausted) -> str:
-    resumes = datetime.fromtimestamp(spent.resets_at).astimezone()
+    resumes = datetime.fromtimestamp(spent.resets_at, UTC)
     reason = Tr(f"Limite d'envoi quotidienne de {transport.sender} atteinte : le message part "
-                f"à la reprise ({resumes:%d/%m %H:%M}).",
+                f"à la reprise ({formats.moment(resumes, 'fr')}).",
                 f"Daily sending limit of {transport.sender} reached: the message goes when it "
-                f"resumes ({resumes:%Y-%m-%d %H:%M}).")
+                f"resumes ({formats.moment(resumes, 'en')}).")
     raise_alert(hub, f"quota:gmail:{transport.sender}", interface="gmail", severity="warning",
                 message=reason)
     delay = max(1.0, spent.resets_at - datetime.now().timestamp())
@@ -193,11 +194,13 @@ def _watch_daily_limit(hub: Hub, transport: transports.Transport) -> None:
     near = transport.near_percent
     key = f"quota:gmail:{transport.sender}"
     if used * 100 >= limit * near:
+        sent = formats.counted(used, Tr("message", "message"), Tr("messages", "messages"))
         raise_alert(hub, key, interface="gmail", severity="warning", message=Tr(
-            f"{transport.sender} a envoyé {used} messages aujourd'hui sur {limit} permis par "
-            "Google : au-delà, les messages attendront le lendemain.",
-            f"{transport.sender} sent {used} messages today out of the {limit} Google allows: "
-            "beyond it, messages wait for the next day."))
+            f"{transport.sender} a envoyé {sent.fr} aujourd'hui sur "
+            f"{formats.number(limit, 'fr')} permis par Google : au-delà, les messages "
+            "attendront le lendemain.",
+            f"{transport.sender} sent {sent.en} today out of the {formats.number(limit, 'en')}"
+            " Google allows: beyond it, messages wait for the next day."))
     else:
         clear_alert(hub, key)
 
