@@ -79,7 +79,7 @@ def scheduled(name: str, interface: str | None, interval_key: str | None = "poll
     return register
 
 
-class QueueFile(SqliteStorage):
+class QueueFile(SqliteStorage):  # type: ignore[misc]  # huey ships no types
     """Huey's SQLite queue with the database's own durability (WAL, synchronous NORMAL):
     Huey leaves SQLite's default, an fsync at every commit, made while the queue's one lock
     is held, so that on a busy disk every worker thread waited on each other's fsync to take
