@@ -268,3 +268,17 @@ def test_a_call_stopped_by_another_ceiling_gives_its_daily_count_back() -> None:
     limiter.refused([Ticket(limiter._day_key("svc", full), "", day=True)])
     assert limiter.usage("svc", full) == (0, 1)
     limiter.acquire("svc", [full])
+
+
+@pytest.mark.redis
+def test_a_refused_call_gives_its_daily_count_back_in_redis(redis_url: str) -> None:
+    day = Ceiling(f"refused_{time.time_ns()}", "day", lambda: 2, blocking=False)
+    first, second = RateLimiter(redis_url), RateLimiter(redis_url)
+    tickets = first.acquire("svc", [day])
+    second.acquire("svc", [day])
+    first.refused(tickets)  # the service answered 429: it did not count it
+    assert second.usage("svc", day) == (1, 2)
+    second.acquire("svc", [day])
+    with pytest.raises(QuotaExhausted):
+        first.acquire("svc", [day])
+    assert first.usage("svc", day) == (2, 2)
