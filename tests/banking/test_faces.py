@@ -120,7 +120,7 @@ def test_a_bank_needing_its_holder_is_an_alert_until_repaired_and_named_in_the_m
         mail = session.scalar(select(MailMessage).where(
             MailMessage.idempotency_key == f"bank-run-{first.id}"))
     assert mail is not None and mail.to == ["compta@demo-sarl.fr"]
-    assert "1 banque(s) à reconnecter" in mail.subject
+    assert "1 banque à reconnecter" in mail.subject
     assert f"- [Crédit Agricole Île-de-France ({bank.item_id})] The holder's consent has " \
         "expired" in mail.text and "click 'Fix'" in mail.text
     runs.run(bank.hub, "schedule")  # still needing the holder: still in the log, one alert
