@@ -63,8 +63,11 @@ def test_a_paced_rate_spreads_calls_and_never_fills_a_second() -> None:
     sent = _sent_at(limiter, [Ceiling("rate", "second", lambda: 10, paced=True)], 25)
     assert most_within(sent, 1.0) <= 10
     gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
-    assert min(gaps) > 0.09  # no burst: one call every 1.04 / 10 s
-    assert sent[-1] - sent[0] < 24 * PACING_ROOM / 10 + 0.3  # and no slot lost
+    # No burst (one call every 1.04 / 10 s) and no slot lost. The moments are read after each
+    # call returns, so a busy machine may delay one reading: the bounds leave it that much.
+    assert min(gaps) > 0.05
+    assert sorted(gaps)[len(gaps) // 2] > 0.09
+    assert sent[-1] - sent[0] < 24 * PACING_ROOM / 10 + 0.6
 
 
 def most_within(moments: list[float], window_s: float) -> int:
