@@ -45,6 +45,34 @@ LINKS: list[tuple[str, str, str, str, str, list[tuple[str, str]]]] = [
         ("/api/v1/sirene/enrichments/{enrichment_id}/result", "get")]),
     ("/api/v1/companies", "post", "200", "code", "$response.body#/code", [
         ("/api/v1/companies/{code}/settings/{interface}/{key}", "put")]),
+    ("/api/v1/calendar/appointments", "post", "201", "erp_id", "$response.body#/erp_id", [
+        ("/api/v1/calendar/appointments/{erp_id}", "get"),
+        ("/api/v1/calendar/appointments/{erp_id}", "patch"),
+        ("/api/v1/calendar/appointments/{erp_id}", "delete")]),
+    ("/api/v1/calendar/mailboxes", "post", "201", "address", "$response.body#/address", [
+        ("/api/v1/calendar/mailboxes/{address}", "patch")]),
+    ("/api/v1/signatures", "post", "202", "request_id", "$response.body#/id", [
+        ("/api/v1/signatures/{request_id}", "get"),
+        ("/api/v1/signatures/{request_id}/cancel", "post"),
+        ("/api/v1/signatures/{request_id}/remind", "post"),
+        ("/api/v1/signatures/{request_id}/signed-document", "get"),
+        ("/api/v1/signatures/{request_id}/attestation", "get")]),
+    ("/api/v1/expense-reports", "post", "201", "report_id", "$response.body#/id", [
+        ("/api/v1/expense-reports/{report_id}", "get"),
+        ("/api/v1/expense-reports/{report_id}/expenses", "post"),
+        ("/api/v1/expense-reports/{report_id}/receipts", "post"),
+        ("/api/v1/expense-reports/{report_id}/{action}", "post")]),
+    ("/api/v1/expense-reports/{report_id}/expenses", "post", "201", "expense_id",
+     "$response.body#/id", [("/api/v1/expenses/{expense_id}", "patch"),
+                            ("/api/v1/expenses/{expense_id}", "delete")]),
+    ("/api/v1/expense-reports/{report_id}/receipts", "post", "201", "proposal_id",
+     "$response.body#/proposal_id", [("/api/v1/receipt-proposals/{proposal_id}/confirm",
+                                      "post")]),
+    ("/api/v1/bank/statements", "post", "201", "statement_id", "$response.body#/id", [
+        ("/api/v1/bank/statements/{statement_id}", "get"),
+        ("/api/v1/bank/statements/{statement_id}/file", "get")]),
+    ("/api/v1/mail/messages", "post", "202", "message_id", "$response.body#/id", [
+        ("/api/v1/mail/messages/{message_id}", "get")]),
 ]
 
 
@@ -83,7 +111,8 @@ def complete(spec: dict[str, Any]) -> dict[str, Any]:
     paths = spec.get("paths", {})
     for path, operations in paths.items():
         for method, operation in operations.items():
-            operation["security"] = READ if method in SAFE else CHANGE
+            # A webhook's route says itself that it takes no key (SIGNED_BY_CALLER).
+            operation.setdefault("security", READ if method in SAFE else CHANGE)
             # Every route answers these, whichever router declared it.
             answers = operation.setdefault("responses", {})
             for code, answer in common.items():

@@ -97,7 +97,8 @@ class Refusal(BaseModel):
 DESCRIPTIONS = {
     400: "Bad request", 401: "No valid API key nor console session",
     403: "The role does not allow it, or a console session without its X-CSRF-Token",
-    404: "Not found", 409: "Not possible in the current state", 413: "Too large",
+    404: "Not found", 409: "Not possible in the current state",
+    410: "Gone: it was deleted", 413: "Too large",
     422: "Refused: the request or a value is not valid", 429: "Too many failed attempts",
     502: "The outside service refused raccord's call", 503: "The outside service is "
     "unavailable or its quota is spent", 504: "The outside service did not answer in time",
@@ -121,6 +122,24 @@ def errors(*codes: int, extra: dict[int, type[BaseModel]] | None = None
             answers[code]["headers"] = RETRY_AFTER
     return answers
 
+
+def files(description: str, *media_types: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 answer of a download: the file, in one of these media types."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {200: {"description": description,
+                  "content": {media: binary for media in media_types}}}
+
+
+def json_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """`openapi_extra` describing the JSON body of a route that reads it itself (to answer
+    its own refusals): the document shows this schema instead of "any object"."""
+    return {"requestBody": {"required": True,
+                            "content": {"application/json": {"schema": schema}}}}
+
+
+# A service's webhook: the caller proves itself by signing the body, not with an API key
+# (`openapi_extra` of the route; the OpenAPI document then names no security scheme).
+SIGNED_BY_CALLER: dict[str, Any] = {"security": []}
 
 # Every authenticated route may answer these (400: a body that cannot be parsed).
 AUTH_ERRORS = errors(400, 401, 403, 422, 429)

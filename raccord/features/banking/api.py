@@ -23,9 +23,19 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from raccord.core.accounts import Account
+from raccord.core.httpsafe import Count, RowId
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.roles import Role
 from raccord.features.banking import banks, notify, views
+from raccord.features.banking.api_models import (
+    AccountOut,
+    AccountsOut,
+    Queued,
+    StatementDetail,
+    StatementOut,
+    TransactionOut,
+    WebhookOutcome,
+)
 from raccord.features.banking.bridge import BankRefusal
 from raccord.features.banking.exports import MEDIA, Format
 from raccord.features.banking.jobs import FETCH_JOB, WEBHOOK_FETCH_JOB
@@ -34,9 +44,20 @@ from raccord.features.banking.statements import Request as StatementRequest
 from raccord.features.banking.statements import generate, statement_lines
 from raccord.interfaces.bank.webhooks import SIGNATURE_HEADER, parse_event, signature_valid
 from raccord.interfaces.hub import InterfaceHub
-from raccord.toolkit.api import get_hub, require_role
+from raccord.toolkit.api import (
+    AUTH_ERRORS,
+    SIGNED_BY_CALLER,
+    Refusal,
+    errors,
+    files,
+    get_hub,
+    require_role,
+)
 
-router = APIRouter(prefix="/bank", tags=["bank"])
+router = APIRouter(prefix="/bank", tags=["bank"], responses=AUTH_ERRORS)
+STATEMENT_FILE = files("The statement in the format asked for (camt053: CAMT.053 XML, "
+                       "cfonb120: CFONB 120 text, ofx: OFX, json)",
+                       *dict.fromkeys(media for media, _suffix in MEDIA.values()))
 reader = require_role(Role.READER)
 manager = require_role(Role.ADMINISTRATOR)
 
@@ -57,12 +78,12 @@ class AccountChange(BaseModel):
 
 
 class StatementOrder(BaseModel):
-    account_id: int
+    account_id: RowId
     period: Period = Period.SINCE_LAST
     on: date | None = Field(default=None, alias="date")
 
 
-@router.get("/accounts")
+@router.get("/accounts", response_model=AccountsOut)
 def list_accounts(request: Request, hub: InterfaceHub = Depends(get_hub),
                   _: Account = Depends(reader)) -> dict[str, Any]:
     lang = _lang(request)
@@ -70,8 +91,8 @@ def list_accounts(request: Request, hub: InterfaceHub = Depends(get_hub),
             "accounts": [views.account_view(a, lang, n) for a, n in views.accounts(hub)]}
 
 
-@router.post("/accounts/{account_id}")
-def change_account(account_id: int, change: AccountChange, request: Request,
+@router.post("/accounts/{account_id}", response_model=AccountOut, responses=errors(404, 422))
+def change_account(account_id: RowId, change: AccountChange, request: Request,
                    hub: InterfaceHub = Depends(get_hub),
                    _: Account = Depends(manager)) -> Any:
     try:
@@ -81,14 +102,18 @@ def change_account(account_id: int, change: AccountChange, request: Request,
             banks.set_paused(hub, account_id, change.paused)
     except BankRefusal as refusal:
         return _refused(request, refusal.message, refusal.status)
-    row = next((a for a, _n in views.accounts(hub) if a.id == account_id), None)
-    return views.account_view(row, _lang(request)) if row is not None else {}
+    found = next(((a, n) for a, n in views.accounts(hub) if a.id == account_id), None)
+    if found is None:
+        return _refused(request, Tr(f"Compte {account_id} inconnu.",
+                                    f"Unknown account {account_id}."), 404)
+    return views.account_view(found[0], _lang(request), found[1])
 
 
-@router.get("/transactions")
-def list_transactions(account_id: int | None = None, status: str = "",
+@router.get("/transactions", response_model=list[TransactionOut])
+def list_transactions(account_id: RowId | None = None, status: str = "",
                       since: date | None = None, until: date | None = None,
-                      unstated: bool = False, q: str = "", limit: int = 200, offset: int = 0,
+                      unstated: bool = False, q: str = "", limit: Count = 200,
+                      offset: Count = 0,
                       hub: InterfaceHub = Depends(get_hub),
                       _: Account = Depends(reader)) -> list[dict[str, Any]]:
     rows = views.transactions(hub, account_id, status, since, until, unstated, q, limit,
@@ -96,15 +121,16 @@ def list_transactions(account_id: int | None = None, status: str = "",
     return [views.transaction_view(r) for r in rows]
 
 
-@router.get("/statements")
-def list_statements(request: Request, account_id: int | None = None,
+@router.get("/statements", response_model=list[StatementOut])
+def list_statements(request: Request, account_id: RowId | None = None,
                     hub: InterfaceHub = Depends(get_hub),
                     _: Account = Depends(reader)) -> list[dict[str, Any]]:
     lang = _lang(request)
     return [views.statement_view(s, lang) for s in views.statements(hub, account_id)]
 
 
-@router.post("/statements", status_code=201)
+@router.post("/statements", status_code=201, response_model=StatementOut,
+             responses=errors(404, 409, 422))
 def create_statement(order: StatementOrder, request: Request,
                      hub: InterfaceHub = Depends(get_hub),
                      account: Account = Depends(manager)) -> Any:
@@ -119,8 +145,9 @@ def create_statement(order: StatementOrder, request: Request,
     return JSONResponse(views.statement_view(statement, _lang(request)), status_code=201)
 
 
-@router.get("/statements/{statement_id}")
-def get_statement(statement_id: int, request: Request, hub: InterfaceHub = Depends(get_hub),
+@router.get("/statements/{statement_id}", response_model=StatementDetail,
+            responses=errors(404))
+def get_statement(statement_id: RowId, request: Request, hub: InterfaceHub = Depends(get_hub),
                   _: Account = Depends(reader)) -> Any:
     try:
         statement, lines = statement_lines(hub, statement_id)
@@ -130,8 +157,9 @@ def get_statement(statement_id: int, request: Request, hub: InterfaceHub = Depen
             "entries": [views.line_view(x) for x in lines]}
 
 
-@router.get("/statements/{statement_id}/file")
-def download_statement(statement_id: int, request: Request, format: Format = Format.CAMT053,
+@router.get("/statements/{statement_id}/file", response_class=Response,
+            responses={**STATEMENT_FILE, **errors(404)})
+def download_statement(statement_id: RowId, request: Request, format: Format = Format.CAMT053,
                        hub: InterfaceHub = Depends(get_hub),
                        _: Account = Depends(reader)) -> Any:
     try:
@@ -143,14 +171,16 @@ def download_statement(statement_id: int, request: Request, format: Format = For
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.post("/fetch", status_code=202)
+@router.post("/fetch", status_code=202, response_model=Queued)
 def fetch_now(hub: InterfaceHub = Depends(get_hub),
               _: Account = Depends(manager)) -> dict[str, str]:
     hub.jobs.enqueue(FETCH_JOB)
     return {"status": "queued"}
 
 
-@router.post("/webhooks/bridge", status_code=202)
+@router.post("/webhooks/bridge", status_code=202, response_model=WebhookOutcome,
+             response_model_exclude_unset=True, openapi_extra=SIGNED_BY_CALLER,
+             responses=errors(400, 401, 503, extra={400: Refusal, 401: Refusal}))
 async def bridge_webhook(request: Request, hub: InterfaceHub = Depends(get_hub)) -> Any:
     """Bridge says an item was refreshed: its accounts are fetched. Refused (401) unless
     `BridgeApi-Signature` carries a valid v1 signature of the body."""

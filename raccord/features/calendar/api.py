@@ -17,7 +17,7 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import select
 
 from raccord.core.accounts import Account
@@ -26,24 +26,29 @@ from raccord.core.hub import Hub
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.roles import Role
 from raccord.features.calendar import records
+from raccord.features.calendar.api_models import AppointmentDetail, AppointmentOut, MailboxOut
 from raccord.features.calendar.jobs import PUSH_JOB
 from raccord.features.calendar.models import Appointment
-from raccord.features.calendar.records import AppointmentIn, Refused
-from raccord.toolkit.api import get_hub, require_role
+from raccord.features.calendar.records import EDITABLE, AppointmentIn, Refused
+from raccord.toolkit.api import AUTH_ERRORS, errors, get_hub, json_body, require_role
 
-router = APIRouter(prefix="/calendar", tags=["calendar"])
+router = APIRouter(prefix="/calendar", tags=["calendar"], responses=AUTH_ERRORS)
 reader = require_role(Role.READER)
 writer = require_role(Role.ADMINISTRATOR)
+_FULL = AppointmentIn.model_json_schema()
+# PATCH: any of the editable fields, nothing else (an unknown field is refused).
+CHANGE_SCHEMA = {"title": "AppointmentChange", "type": "object", "additionalProperties": False,
+                 "properties": {key: _FULL["properties"][key] for key in EDITABLE}}
 
 
 class MailboxIn(BaseModel):
-    address: str
-    company: str | None = None
+    address: str = Field(max_length=254, json_schema_extra={"format": "email"})
+    company: str | None = Field(None, max_length=40)
     enabled: bool | None = None
 
 
 class MailboxChange(BaseModel):
-    company: str | None = None
+    company: str | None = Field(None, max_length=40)
     enabled: bool | None = None
 
 
@@ -68,7 +73,7 @@ def _full(hub: Hub, row: Appointment) -> dict[str, Any]:
     return records.as_dict(row, records.history(hub, row.id))
 
 
-@router.get("/appointments")
+@router.get("/appointments", response_model=list[AppointmentOut])
 def list_appointments(mailbox: str | None = None, state: str | None = None, limit: Count = 100,
                       offset: Count = 0, hub: Hub = Depends(get_hub),
                       _: Account = Depends(reader)) -> list[dict[str, Any]]:
@@ -82,7 +87,11 @@ def list_appointments(mailbox: str | None = None, state: str | None = None, limi
         return [records.as_dict(r) for r in rows]
 
 
-@router.post("/appointments", status_code=201)
+@router.post("/appointments", status_code=201, response_model=AppointmentDetail,
+             openapi_extra=json_body(_FULL), responses={
+                 200: {"model": AppointmentDetail,
+                       "description": "This ERP id was known: the appointment, changed"},
+                 **errors(409, 410, 422)})
 def create_appointment(request: Request, payload: dict[str, Any] = Body(...),
                        hub: Hub = Depends(get_hub), _: Account = Depends(writer)) -> Any:
     try:
@@ -98,7 +107,8 @@ def create_appointment(request: Request, payload: dict[str, Any] = Body(...),
     return JSONResponse(_full(hub, row), status_code=200 if known else 201)
 
 
-@router.get("/appointments/{erp_id}")
+@router.get("/appointments/{erp_id}", response_model=AppointmentDetail,
+            responses=errors(404))
 def get_appointment(erp_id: str, request: Request, hub: Hub = Depends(get_hub),
                     _: Account = Depends(reader)) -> Any:
     row = records.get(hub, erp_id)
@@ -108,7 +118,8 @@ def get_appointment(erp_id: str, request: Request, hub: Hub = Depends(get_hub),
     return _full(hub, row)
 
 
-@router.patch("/appointments/{erp_id}")
+@router.patch("/appointments/{erp_id}", response_model=AppointmentDetail,
+              openapi_extra=json_body(CHANGE_SCHEMA), responses=errors(404, 409, 410, 422))
 def change_appointment(erp_id: str, request: Request, payload: dict[str, Any] = Body(...),
                        hub: Hub = Depends(get_hub), _: Account = Depends(writer)) -> Any:
     try:
@@ -122,7 +133,8 @@ def change_appointment(erp_id: str, request: Request, payload: dict[str, Any] = 
     return _full(hub, row)
 
 
-@router.delete("/appointments/{erp_id}")
+@router.delete("/appointments/{erp_id}", response_model=AppointmentDetail,
+               responses=errors(404))
 def delete_appointment(erp_id: str, request: Request, hub: Hub = Depends(get_hub),
                        _: Account = Depends(writer)) -> Any:
     try:
@@ -133,13 +145,14 @@ def delete_appointment(erp_id: str, request: Request, hub: Hub = Depends(get_hub
     return _full(hub, row)
 
 
-@router.get("/mailboxes")
+@router.get("/mailboxes", response_model=list[MailboxOut])
 def list_mailboxes(hub: Hub = Depends(get_hub),
                    _: Account = Depends(reader)) -> list[dict[str, Any]]:
     return [records.mailbox_dict(m) for m in records.mailboxes(hub)]
 
 
-@router.post("/mailboxes", status_code=201)
+@router.post("/mailboxes", status_code=201, response_model=MailboxOut,
+             responses=errors(422))
 def add_mailbox(data: MailboxIn, request: Request, hub: Hub = Depends(get_hub),
                 _: Account = Depends(writer)) -> Any:
     try:
@@ -149,7 +162,8 @@ def add_mailbox(data: MailboxIn, request: Request, hub: Hub = Depends(get_hub),
         return _refused(request, error)
 
 
-@router.patch("/mailboxes/{address}")
+@router.patch("/mailboxes/{address}", response_model=MailboxOut,
+              responses=errors(404, 422))
 def change_mailbox(address: str, data: MailboxChange, request: Request,
                    hub: Hub = Depends(get_hub), _: Account = Depends(writer)) -> Any:
     known = {m.address for m in records.mailboxes(hub)}

@@ -33,7 +33,7 @@ class AppointmentIn(BaseModel):
     `time_zone` (or carry their own offset); all-day entries give dates at midnight."""
 
     erp_id: str = Field(min_length=1, max_length=120)
-    mailbox: str = Field(min_length=3, max_length=254)
+    mailbox: str = Field(min_length=3, max_length=254, json_schema_extra={"format": "email"})
     subject: str = Field(max_length=255)
     start: datetime
     end: datetime
@@ -42,11 +42,11 @@ class AppointmentIn(BaseModel):
     location: str = Field("", max_length=255)
     body: str = ""
     categories: list[str] = Field(default_factory=list)
-    show_as: str = "busy"
+    show_as: str = Field("busy", json_schema_extra={"enum": list(SHOW_AS)})
     private: bool = False
     attendees: list[str] = Field(default_factory=list)
     recurrence: dict[str, Any] | None = None
-    company: str = ""
+    company: str = Field("", max_length=40)
 
     @field_validator("mailbox")
     @classmethod

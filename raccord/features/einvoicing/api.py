@@ -31,7 +31,7 @@ from raccord.features.einvoicing.api_models import (
 )
 from raccord.features.einvoicing.documents import Format
 from raccord.features.einvoicing.invoice import InvoiceData
-from raccord.toolkit.api import AUTH_ERRORS, errors, get_hub, require_role
+from raccord.toolkit.api import AUTH_ERRORS, errors, files, get_hub, require_role
 
 router = APIRouter(prefix="/einvoicing", tags=["einvoicing"], responses=AUTH_ERRORS)
 router.include_router(validate_api.router)  # POST /einvoicing/validate
@@ -39,10 +39,7 @@ router.include_router(validate_api.router)  # POST /einvoicing/validate
 RECEIPT_ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {"model": ReceiptOut, "description": "Already received: unchanged"},
     **errors(404, 422, extra={422: ReceiptOut})}
-BINARY = {"schema": {"type": "string", "format": "binary"}}
-FILE_ANSWER: dict[int | str, dict[str, Any]] = {200: {
-    "content": {"application/pdf": BINARY, "application/xml": BINARY},
-    "description": "The e-invoice as deposited"}}
+FILE_ANSWER = files("The e-invoice as deposited", "application/pdf", "application/xml")
 reader = require_role(Role.READER)
 sender = require_role(Role.ADMINISTRATOR)
 MAX_UPLOAD = intake.MAX_FILE_BYTES

@@ -50,12 +50,17 @@ class ExpenseRefused(Exception):
 
 
 NOT_FOUND = Tr("Note de frais introuvable.", "Expense report not found.")
+# What the columns hold (NUMERIC(12,2) amounts, NUMERIC(10,1) distances): beyond, the value
+# is refused (422) before any sum or rounding overflows.
+MAX_AMOUNT = Decimal("9999999999.99")
+MAX_KM = Decimal("1000000")
+MAX_CV = 999
 
 
 class VatLine(BaseModel):
-    rate: Decimal
-    amount: Decimal | None = None
-    base: Decimal | None = None
+    rate: Decimal = Field(ge=0, le=100)
+    amount: Decimal | None = Field(None, ge=-MAX_AMOUNT, le=MAX_AMOUNT)
+    base: Decimal | None = Field(None, ge=-MAX_AMOUNT, le=MAX_AMOUNT)
 
 
 class ExpenseData(BaseModel):
@@ -65,18 +70,18 @@ class ExpenseData(BaseModel):
     spent_on: date
     merchant: str = Field("", max_length=200)
     category: str = Field("", max_length=40)
-    amount_incl_tax: Decimal | None = None
-    amount_excl_tax: Decimal | None = None
+    amount_incl_tax: Decimal | None = Field(None, ge=-MAX_AMOUNT, le=MAX_AMOUNT)
+    amount_excl_tax: Decimal | None = Field(None, ge=-MAX_AMOUNT, le=MAX_AMOUNT)
     vat: list[VatLine] = []
     currency: str = Field("EUR", min_length=3, max_length=3)
     siret: str = Field("", max_length=14)
     trip_from: str = Field("", max_length=300)
     trip_to: str = Field("", max_length=300)
     round_trip: bool = False
-    distance_km: Decimal | None = None
-    computed_km: Decimal | None = None
-    vehicle: str = "car"
-    fiscal_cv: int | None = None
+    distance_km: Decimal | None = Field(None, ge=-MAX_KM, le=MAX_KM)
+    computed_km: Decimal | None = Field(None, ge=-MAX_KM, le=MAX_KM)
+    vehicle: str = Field("car", max_length=10)
+    fiscal_cv: int | None = Field(None, ge=-MAX_CV, le=MAX_CV)
     electric: bool = False
 
     @field_validator("kind")

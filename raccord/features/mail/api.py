@@ -20,6 +20,7 @@ from pydantic import BaseModel, EmailStr, Field
 
 from raccord.core.accounts import Account
 from raccord.core.alerts import open_alerts
+from raccord.core.httpsafe import Count, RowId
 from raccord.core.hub import Hub
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.outbox import (
@@ -31,16 +32,17 @@ from raccord.core.outbox import (
 )
 from raccord.core.roles import Role
 from raccord.features.mail import views
-from raccord.toolkit.api import get_hub, require_role
+from raccord.features.mail.api_models import AlertsOut, MessageDetail, MessageOut, MessagesOut
+from raccord.toolkit.api import AUTH_ERRORS, errors, get_hub, require_role
 
-router = APIRouter(prefix="/mail", tags=["mail"])
+router = APIRouter(prefix="/mail", tags=["mail"], responses=AUTH_ERRORS)
 reader = require_role(Role.READER)
 sender = require_role(Role.OPERATOR)
 
 
 class AttachmentIn(BaseModel):
     filename: str = Field(min_length=1, max_length=250)
-    content_type: str = "application/octet-stream"
+    content_type: str = Field("application/octet-stream", min_length=3, max_length=120)
     content_base64: str
 
 
@@ -67,7 +69,9 @@ def _refused(request: Request, message: Tr, status: int = 422) -> JSONResponse:
                          "error_en": message.en}, status_code=status)
 
 
-@router.post("/messages", status_code=202)
+@router.post("/messages", status_code=202, response_model=MessageOut, responses={
+    200: {"model": MessageOut, "description": "This idempotency key was used: the first message"},
+    **errors(422)})
 def send(body: MessageIn, request: Request, hub: Hub = Depends(get_hub),
          account: Account = Depends(sender),
          idempotency_key: str | None = Header(default=None)) -> Any:
@@ -99,15 +103,15 @@ def send(body: MessageIn, request: Request, hub: Hub = Depends(get_hub),
                         status_code=200 if before is not None else 202)
 
 
-@router.get("/messages")
+@router.get("/messages", response_model=MessagesOut)
 def listing(request: Request, state: str | None = None, origin: str | None = None,
-            reference: str | None = None, limit: int = 100, hub: Hub = Depends(get_hub),
+            reference: str | None = None, limit: Count = 100, hub: Hub = Depends(get_hub),
             _: Account = Depends(reader)) -> Any:
     return {"messages": views.listing(hub, _lang(request), state, origin, reference, limit)}
 
 
-@router.get("/messages/{message_id}")
-def read(message_id: int, request: Request, hub: Hub = Depends(get_hub),
+@router.get("/messages/{message_id}", response_model=MessageDetail, responses=errors(404))
+def read(message_id: RowId, request: Request, hub: Hub = Depends(get_hub),
          _: Account = Depends(reader)) -> Any:
     found = views.detail(hub, message_id, _lang(request))
     if found is None:
@@ -116,7 +120,7 @@ def read(message_id: int, request: Request, hub: Hub = Depends(get_hub),
     return found
 
 
-@router.get("/alerts")
+@router.get("/alerts", response_model=AlertsOut)
 def alerts(request: Request, interface: str | None = None, hub: Hub = Depends(get_hub),
            _: Account = Depends(reader)) -> Any:
     lang = _lang(request)

@@ -25,10 +25,24 @@ from raccord.core.hub import Hub
 from raccord.core.i18n import Tr, pick_language
 from raccord.core.roles import Role
 from raccord.features.signatures import incoming, intake, store, views
+from raccord.features.signatures.api_models import (
+    SignatureDetail,
+    SignatureOut,
+    WebhookOutcome,
+)
 from raccord.interfaces.signature.webhooks import SIGNATURE_HEADER, WebhookRefused
-from raccord.toolkit.api import get_hub, require_role
+from raccord.toolkit.api import (
+    AUTH_ERRORS,
+    SIGNED_BY_CALLER,
+    Refusal,
+    errors,
+    files,
+    get_hub,
+    require_role,
+)
 
-router = APIRouter(prefix="/signatures", tags=["signatures"])
+router = APIRouter(prefix="/signatures", tags=["signatures"], responses=AUTH_ERRORS)
+PDF_ANSWERS = {**files("The PDF", "application/pdf"), **errors(404, 409)}
 reader = require_role(Role.READER)
 sender = require_role(Role.ADMINISTRATOR)
 
@@ -51,7 +65,9 @@ def _unknown(request: Request, request_id: RowId) -> JSONResponse:
                                 f"Unknown signature request {request_id}."), 404)
 
 
-@router.post("", status_code=202)
+@router.post("", status_code=202, response_model=SignatureOut, responses={
+    200: {"model": SignatureOut, "description": "Already in progress: that request"},
+    **errors(404, 409, 413, 422)})
 def create(body: RequestBody, request: Request, hub: Hub = Depends(get_hub),
            account: Account = Depends(sender)) -> Any:
     """Hand over a document to sign: kept and queued for Universign (202), or the request
@@ -69,7 +85,7 @@ def create(body: RequestBody, request: Request, hub: Hub = Depends(get_hub),
     return JSONResponse(views.summary(kept, _lang(request)), status_code=202 if created else 200)
 
 
-@router.get("")
+@router.get("", response_model=list[SignatureOut])
 def listing(request: Request, company: str | None = None, state: str | None = None,
             reference: str | None = None, limit: Count = 100, hub: Hub = Depends(get_hub),
             _: Account = Depends(reader)) -> list[dict[str, Any]]:
@@ -78,7 +94,9 @@ def listing(request: Request, company: str | None = None, state: str | None = No
     return [views.summary(r, _lang(request)) for r in rows]
 
 
-@router.post("/universign-webhook")
+@router.post("/universign-webhook", response_model=WebhookOutcome,
+             openapi_extra=SIGNED_BY_CALLER,
+             responses=errors(401, extra={401: Refusal}))
 async def universign_webhook(request: Request, hub: Hub = Depends(get_hub)) -> Any:
     """Universign's calls: accepted only with a valid detached JWS signature."""
     body = await request.body()
@@ -90,7 +108,7 @@ async def universign_webhook(request: Request, hub: Hub = Depends(get_hub)) -> A
     return {"status": outcome}
 
 
-@router.get("/{request_id}")
+@router.get("/{request_id}", response_model=SignatureDetail, responses=errors(404))
 def read(request_id: RowId, request: Request, hub: Hub = Depends(get_hub),
          _: Account = Depends(reader)) -> Any:
     found = store.get(hub, request_id)
@@ -99,7 +117,8 @@ def read(request_id: RowId, request: Request, hub: Hub = Depends(get_hub),
     return views.detail(hub, found, _lang(request))
 
 
-@router.post("/{request_id}/cancel")
+@router.post("/{request_id}/cancel", response_model=SignatureOut,
+             responses=errors(404, 409))
 def cancel(request_id: RowId, request: Request, hub: Hub = Depends(get_hub),
            account: Account = Depends(sender)) -> Any:
     try:
@@ -108,7 +127,8 @@ def cancel(request_id: RowId, request: Request, hub: Hub = Depends(get_hub),
         return _refused(request, refused.message, refused.status)
 
 
-@router.post("/{request_id}/remind")
+@router.post("/{request_id}/remind", response_model=SignatureOut,
+             responses=errors(404, 409, 502))
 def remind(request_id: RowId, request: Request, hub: Hub = Depends(get_hub),
            account: Account = Depends(sender)) -> Any:
     try:
@@ -131,13 +151,15 @@ def _pdf(request: Request, hub: Hub, request_id: RowId, which: str) -> Response:
         "Content-Disposition": content_disposition(name)})
 
 
-@router.get("/{request_id}/signed-document")
+@router.get("/{request_id}/signed-document", response_class=Response,
+            responses=PDF_ANSWERS)
 def signed_document(request_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                     _: Account = Depends(reader)) -> Response:
     return _pdf(request, hub, request_id, "signed")
 
 
-@router.get("/{request_id}/attestation")
+@router.get("/{request_id}/attestation", response_class=Response,
+            responses=PDF_ANSWERS)
 def attestation(request_id: RowId, request: Request, hub: Hub = Depends(get_hub),
                 _: Account = Depends(reader)) -> Response:
     return _pdf(request, hub, request_id, "attestation")
