@@ -68,8 +68,10 @@ def back_to(referer: str | None, host: str, default: str = "/") -> str:
     return safe_redirect(f"{path}?{parts.query}" if parts.query else path, default)
 
 
-# Whole numbers in a path or query (ids, limit, offset): beyond a 64-bit integer no row can
-# match and the database driver would overflow, so the value is refused (422) before use.
+# Whole numbers in a path or query (ids, limit, offset): beyond what the column holds no row
+# can match and the database would overflow (PostgreSQL's INTEGER ids stop at 2**31 - 1;
+# LIMIT and OFFSET take a 64-bit integer), so the value is refused (422) before use.
 MAX_BIGINT = 2**63 - 1
-RowId = Annotated[int, Ge(1), Le(MAX_BIGINT)]
+MAX_ID = 2**31 - 1
+RowId = Annotated[int, Ge(1), Le(MAX_ID)]
 Count = Annotated[int, Ge(0), Le(MAX_BIGINT)]
