@@ -17,6 +17,7 @@ from raccord.console.app import install, session_secret
 from raccord.core.roles import Role
 from raccord.features.registry import FEATURES
 from raccord.interfaces.hub import InterfaceHub
+from raccord.toolkit.nul import RefuseNul
 from raccord.toolkit.security import SecurityHeaders
 from raccord.wiring import load_features
 
@@ -30,6 +31,7 @@ def create_app(hub: InterfaceHub) -> FastAPI:
     # Secure is added to the cookie by SecurityHeaders whenever the request came over HTTPS.
     app.add_middleware(SessionMiddleware, secret_key=session_secret(hub),
                        session_cookie="raccord_session", same_site="lax", https_only=False)
+    app.add_middleware(RefuseNul)  # inside SecurityHeaders: its refusals get the headers too
     app.add_middleware(SecurityHeaders)
     if hub.env.trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(hub.env.trusted_proxies))

@@ -116,3 +116,27 @@ def test_a_wrong_expense_correction_says_which_field(client: TestClient) -> None
     body = answer.json()
     assert body["reason"] == "invalid" and "amount_incl_tax" in body["error_en"]
     assert body["error_fr"].startswith("Dépense refusée")
+
+
+@pytest.mark.parametrize("method,path,body", [
+    ("get", "/api/v1/audit?interface=%00w", None),
+    ("get", "/api/v1/calendar/appointments/a%00b", None),
+    ("post", "/api/v1/calendar/mailboxes", b'{"address": "a\\u0000@example.com"}'),
+    ("post", "/api/v1/expense-reports",
+     b'{"period_start": "2026-01-01", "period_end": "2026-01-31", "title": "x\\u0000"}'),
+])
+def test_a_nul_character_is_refused_before_the_database_sees_it(
+        client: TestClient, method: str, path: str, body: bytes | None) -> None:
+    """PostgreSQL's text cannot hold NUL: `GET /audit?interface=%00w` was a server error."""
+    answer = client.request(method, path, content=body,
+                            headers={"Content-Type": "application/json"} if body else {})
+    assert answer.status_code == 422, answer.text[:300]
+    assert answer.json()["reason"] == "nul" and "NUL" in answer.json()["error_en"]
+
+
+def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(client: TestClient) -> None:
+    answer = client.post("/api/v1/expense-reports", content=(
+        b'{"period_start": "2026-01-01", "period_end": "2026-01-31", '
+        b'"title": "C:\\\\u0000"}'), headers={"Content-Type": "application/json"})
+    assert answer.status_code == 201, answer.text[:300]
+    assert answer.json()["title"] == "C:\\u0000"
