@@ -14,8 +14,10 @@ from raccord.toolkit.security import ASGIApp, Message, Receive, Scope, Send
 
 # `\u0000` in JSON text, unless its backslash is itself escaped (`\\u0000` is the six letters).
 ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
-REFUSED = Tr("La requête contient un caractère NUL (\\u0000, %00) : retirez-le.",
-             "The request holds a NUL character (\\u0000, %00): remove it.")
+REFUSED = Tr("La requête contient le caractère de contrôle U+0000 (NUL, \\u0000 ou %00) : "
+             "retirez-le.",
+             "The request holds the control character U+0000 (NUL, \\u0000 or %00): "
+             "remove it.")
 
 
 def _header(scope: Scope, name: bytes) -> str:
