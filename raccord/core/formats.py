@@ -3,14 +3,15 @@ them (Babel's CLDR data): `1 200,00 €` and `12/03/2026` in French, `€1,200.0
 `12/03/2026` in British English. Pages (Jinja filters), the CLI and mails all use these, so a
 figure reads the same everywhere.
 
-Times are stored in UTC and shown in Paris time, the time of the services raccord talks to."""
+Times are stored in UTC and shown in Paris time, the time of the services raccord talks to
+(a moment that has its own zone, such as an appointment, is shown in it: `moment(zone=...)`)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -60,9 +61,18 @@ def percent(ratio: float, lang: str = DEFAULT_LANGUAGE, digits: int = 1) -> str:
     return text if lang != "en" else text.replace("\xa0", "").replace(" ", "")
 
 
-def _local(moment: datetime) -> datetime:
+def _zone(name: str | None) -> ZoneInfo:
+    if not name:
+        return PARIS
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return PARIS
+
+
+def _local(moment: datetime, zone: str | None = None) -> datetime:
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(PARIS)
+    return aware.astimezone(_zone(zone))
 
 
 def _moment(value: Any) -> datetime | date | None:
@@ -86,15 +96,17 @@ def day(value: Any, lang: str = DEFAULT_LANGUAGE) -> str:
     return format_date(moment, "dd/MM/yyyy", locale=locale_of(lang))
 
 
-def moment(value: Any, lang: str = DEFAULT_LANGUAGE, seconds: bool = False) -> str:
-    """`12/03/2026 14:03` in Paris time (with `:05` seconds when asked)."""
+def moment(value: Any, lang: str = DEFAULT_LANGUAGE, seconds: bool = False,
+           zone: str | None = None) -> str:
+    """`12/03/2026 14:03` in Paris time (with `:05` seconds when asked), or in `zone` (an
+    IANA name, e.g. an appointment's own time zone; an unknown one falls back to Paris)."""
     found = _moment(value)
     if found is None:
         return "" if value is None else str(value)
     if not isinstance(found, datetime):
         return day(found, lang)
     pattern = "dd/MM/yyyy HH:mm:ss" if seconds else "dd/MM/yyyy HH:mm"
-    return format_datetime(_local(found), pattern, locale=locale_of(lang))
+    return format_datetime(_local(found, zone), pattern, locale=locale_of(lang))
 
 
 def clock(value: Any, lang: str = DEFAULT_LANGUAGE) -> str:

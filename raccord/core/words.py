@@ -13,6 +13,7 @@ from raccord.core.i18n import Tr
 OUTCOMES: dict[str, Tr] = {
     "success": Tr("réussie", "succeeded"),
     "failure": Tr("en échec", "failed"),
+    "running": Tr("en cours", "running"),
     "": Tr("en cours", "running"),
 }
 

@@ -30,8 +30,8 @@ TEMPLATES = Jinja2Templates(directory=_FOLDERS[0])
 def _in_language(function: Any) -> Any:
     """A Jinja filter that writes its value in the page's language."""
     @pass_context
-    def written(context: Context, value: Any, *args: Any) -> str:
-        return str(function(value, *args, lang=context.get("lang", "fr")))
+    def written(context: Context, value: Any, *args: Any, **kwargs: Any) -> str:
+        return str(function(value, *args, **kwargs, lang=context.get("lang", "fr")))
     return written
 
 
@@ -53,7 +53,8 @@ TEMPLATES.env.filters.update({
     "num": _in_language(lambda v, digits=None, lang="fr": formats.number(v, lang, digits)),
     "percent": _in_language(lambda v, digits=1, lang="fr": formats.percent(v, lang, digits)),
     "day": _in_language(lambda v, lang="fr": formats.day(v, lang)),
-    "moment": _in_language(lambda v, seconds=False, lang="fr": formats.moment(v, lang, seconds)),
+    "moment": _in_language(lambda v, seconds=False, zone=None, lang="fr":
+                           formats.moment(v, lang, seconds, zone)),
     "clock": _in_language(lambda v, lang="fr": formats.clock(v, lang)),
     "plural": _in_language(_plural),
     "counts": _in_language(lambda v, lang="fr": words.counts_text(v, lang)),

@@ -12,7 +12,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from raccord.core.formats import plural
 from raccord.core.i18n import Tr
+from raccord.features.calendar.labels import BUSY, SYNCED
+from raccord.features.calendar.labels import COUNTS as LABELS
 from raccord.features.calendar.status import calendar_status
 from raccord.features.calendar.sync import COUNTS, PERSON_WAITING, sync
 from raccord.toolkit.cli import fail, lang, open_hub, out
@@ -20,10 +23,6 @@ from raccord.toolkit.cli import fail, lang, open_hub, out
 app = typer.Typer(no_args_is_help=True,
                   help="Outlook calendars: synchronise the ERP's appointments now, status.")
 
-LABELS = {"created": Tr("créés", "created"), "updated": Tr("modifiés", "updated"),
-          "deleted": Tr("supprimés", "deleted"),
-          "pulled_back": Tr("revenus d'Outlook", "pulled back"),
-          "failed": Tr("en échec", "failed")}
 
 
 @app.command("sync")
@@ -47,13 +46,10 @@ def sync_command(mailboxes: Annotated[list[str] | None, typer.Argument(
         out.print_json(json.dumps(data))
     else:
         counts = ", ".join(f"{totals.counts[k]} {LABELS[k](words)}" for k in COUNTS)
-        out.print(Tr(f"{totals.mailboxes} boîte(s) synchronisée(s) : {counts}.",
-                     f"{totals.mailboxes} mailbox(es) synchronised: {counts}.")(words),
-                  markup=False)
+        colon = " : " if words == "fr" else ": "
+        out.print(f"{plural(totals.mailboxes, *SYNCED, words)}{colon}{counts}.", markup=False)
         if totals.busy:
-            out.print(Tr(f"{totals.busy} boîte(s) déjà en cours de synchronisation ailleurs.",
-                         f"{totals.busy} mailbox(es) already being synchronised elsewhere."
-                         )(words), markup=False)
+            out.print(plural(totals.busy, *BUSY, words) + ".", markup=False)
         for address in totals.failing:
             out.print(Tr(f"En échec répété : {address}", f"Failing repeatedly: {address}"
                          )(words), markup=False)

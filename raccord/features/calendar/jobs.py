@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from raccord.core.i18n import Tr
 from raccord.core.jobs import job, scheduled
+from raccord.core.words import count_words, task_words
+from raccord.features.calendar.labels import COUNTS
 from raccord.features.calendar.sync import RunTotals, sync
 
 if TYPE_CHECKING:
@@ -19,6 +22,16 @@ BUSY_DELAY_S = 5.0
 # A mailbox is re-queued this many times at most between two scheduled syncs (which take
 # whatever is left anyway).
 MAX_ATTEMPTS = 5
+
+task_words({
+    SYNC_JOB: Tr("Synchronisation des agendas Outlook", "Outlook calendars synchronisation"),
+    PUSH_JOB: Tr("Envoi à Outlook d'un changement de l'ERP", "ERP change sent to Outlook"),
+})
+count_words({
+    **COUNTS, "mailboxes": Tr("boîtes", "mailboxes"),
+    "busy": Tr("boîtes occupées ailleurs", "mailboxes busy elsewhere"),
+    "requeued": Tr("remises en file", "queued again"), "attempt": Tr("essai n°", "attempt"),
+})
 
 
 def requeue(hub: Hub, totals: RunTotals, attempt: int, pull: bool) -> int:

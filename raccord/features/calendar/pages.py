@@ -6,6 +6,7 @@ switch to Microsoft Graph."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,9 +15,10 @@ from sqlalchemy import select
 from raccord.core.accounts import Account
 from raccord.core.schema import SettingError
 from raccord.core.settings_store import Actor
-from raccord.features.calendar import records
-from raccord.features.calendar.models import Appointment, SyncRun
-from raccord.features.calendar.status import calendar_status, error_text, guidance
+from raccord.features.calendar import labels, records
+from raccord.features.calendar.labels import error_text
+from raccord.features.calendar.models import Appointment, History, SyncRun
+from raccord.features.calendar.status import calendar_status, guidance
 from raccord.features.calendar.sync import PERSON_WAITING, sync
 from raccord.toolkit.pages import (
     TEMPLATES,
@@ -33,7 +35,15 @@ from raccord.toolkit.texts import TEXTS
 add_template_folder(Path(__file__).parent / "templates")
 TEMPLATES.env.globals["calendar_guidance"] = guidance
 TEMPLATES.env.globals["calendar_error"] = error_text
+TEMPLATES.env.globals["calendar_labels"] = labels
 router = APIRouter(include_in_schema=False)
+
+
+def _shown(row: Appointment, history: list[History] | None = None) -> dict[str, Any]:
+    """An appointment for a page: its error kept in both languages for the reader."""
+    item = records.as_dict(row, history)
+    item["sync"]["last_error"] = row.last_error
+    return item
 
 
 @router.get("/calendar")
@@ -67,7 +77,7 @@ def mailbox_page(address: str, request: Request,
         runs = list(session.scalars(select(SyncRun).where(
             SyncRun.mailbox == address.lower()).order_by(SyncRun.id.desc()).limit(10)))
     return render(request, "calendar_mailbox.html", box=box,
-                  appointments=[records.as_dict(r) for r in rows], runs=runs,
+                  appointments=[_shown(r) for r in rows], runs=runs,
                   synced=request.query_params.get("synced"))
 
 
@@ -79,7 +89,7 @@ def appointment_page(erp_id: str, request: Request,
     if row is None:
         return render(request, "message.html", 404, message=TEXTS["not_found"])
     return render(request, "calendar_appointment.html",
-                  item=records.as_dict(row, records.history(hub, row.id)))
+                  item=_shown(row, records.history(hub, row.id)))
 
 
 @router.post("/interfaces/exchange/switch-to-graph", dependencies=[Depends(check_csrf)])

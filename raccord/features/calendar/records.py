@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from raccord.core.i18n import Tr
 from raccord.core.models import aware, utcnow
+from raccord.features.calendar.labels import error_text
 from raccord.features.calendar.models import Appointment, History, Mailbox, State
 from raccord.interfaces.exchange.events import SHOW_AS, EventData
 from raccord.interfaces.exchange.recurrence import normal
@@ -244,7 +245,8 @@ def as_dict(row: Appointment, with_history: list[History] | None = None) -> dict
                  "remote_id": row.remote_id, "change_key": row.change_key,
                  "ical_uid": row.ical_uid, "protocol": row.protocol,
                  "synced_at": aware(row.synced_at).isoformat() if row.synced_at else None,
-                 "attempts": row.attempts, "last_error": row.last_error},
+                 "attempts": row.attempts,
+                 "last_error": error_text(row.last_error, "en") or None},
     }
     if with_history is not None:
         out["history"] = [{"at": aware(h.at).isoformat(), "source": h.source,

@@ -3,7 +3,6 @@ guidance the Exchange screen gives about the chosen protocol."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -11,6 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 
 from raccord.core.i18n import Tr
+from raccord.features.calendar.labels import error_text
 from raccord.features.calendar.models import Appointment, Mailbox, State
 from raccord.features.calendar.records import mailbox_dict
 from raccord.features.calendar.sync import FAILING_AFTER
@@ -36,16 +36,6 @@ def calendar_status(hub: Hub) -> dict[str, Any]:
             "appointments": total, "pending": sum(pending.values()), "failed": failed,
             "mailboxes": [{**mailbox_dict(b), "pending": pending.get(b.address, 0),
                            "failing": b.failures >= FAILING_AFTER} for b in boxes]}
-
-
-def error_text(stored: str | None, lang: str) -> str:
-    if not stored:
-        return ""
-    try:
-        texts = json.loads(stored)
-        return str(texts[lang] if lang in texts else texts["en"])
-    except (ValueError, KeyError, TypeError):
-        return stored
 
 
 def ews_on_exchange_online(values: dict[str, Any]) -> bool:

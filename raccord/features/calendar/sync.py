@@ -37,6 +37,7 @@ from raccord.core.i18n import Tr
 from raccord.core.locks import Lease, try_take
 from raccord.core.models import utcnow
 from raccord.core.webhooks import notify
+from raccord.features.calendar.labels import error_json
 from raccord.features.calendar.models import Appointment, Mailbox, State, SyncRun
 from raccord.features.calendar.records import desired, note
 from raccord.features.calendar.rules import changed_fields, decide
@@ -324,7 +325,8 @@ class Engine:
             run.counts["created"] += 1
         elif isinstance(op, Create) and kind == "unknown":
             note(session, row.id, "raccord", "answer_lost",
-                 {"reason": outcome.diagnosis.message.en if outcome.diagnosis else ""})
+                 {"reason": outcome.diagnosis.message.en if outcome.diagnosis else "",
+                  "reason_fr": outcome.diagnosis.message.fr if outcome.diagnosis else ""})
         elif isinstance(op, Find) and kind == "done" and event is not None:
             self._link(row, event)
             note(session, row.id, "raccord", "found_again", {"remote_id": event.remote_id})
@@ -357,14 +359,15 @@ class Engine:
             run.counts["deleted"] += 1
         elif kind == "throttled":  # re-queued after the Retry-After; not a failure
             finished.add(row.id)
-            row.last_error = Tr("Exchange demande de patienter.", "Exchange asks to wait.").en
+            row.last_error = error_json(Tr("Exchange demande de patienter.",
+                                           "Exchange asks to wait."))
             run.defer(outcome.retry_after)
         else:
             row.attempts += 1
             row.state = State.FAILED.value
             message = outcome.diagnosis.message if outcome.diagnosis else Tr(
                 "Échec sans diagnostic.", "Failed without a diagnosis.")
-            row.last_error = message.en
+            row.last_error = error_json(message)
             finished.add(row.id)
             run.counts["failed"] += 1
             run.fail(outcome.diagnosis)

@@ -1,0 +1,36 @@
+"""Every registered job has its own words on screen, in both languages: no face shows a raw
+task name (`calendar.sync`), and every counter a feature's job returns has its words."""
+
+from __future__ import annotations
+
+import raccord.core.webhooks  # noqa: F401  (the core's webhook job)
+import raccord.interfaces.probe  # noqa: F401  (the availability probe)
+from raccord.core.jobs import JOBS, SCHEDULES
+from raccord.core.words import COUNTERS, counts_text, task_label
+from raccord.wiring import load_features
+
+
+def test_every_registered_job_has_a_task_word_in_both_languages() -> None:
+    load_features()
+    names = set(JOBS) | set(SCHEDULES)
+    for expected in ("calendar.sync", "calendar.push", "bank.fetch", "bank.fetch_item",
+                     "signature.send", "signature.sync", "signature.follow_up", "mail.send",
+                     "mail.sweep", "sirene.enrich", "core.webhook", "core.probe"):
+        assert expected in names, expected
+    raw = []
+    for name in sorted(names):
+        label = task_label(name)
+        if name in (label.fr, label.en) or not label.fr or not label.en or label.fr == label.en:
+            raw.append(name)
+    assert raw == []
+
+
+def test_the_features_counters_have_their_words() -> None:
+    load_features()
+    for key in ("pulled_back", "mailboxes", "busy", "requeued", "accounts_fetched", "booked",
+                "statements", "partly_signed", "retry_next_run", "alerts_resent",
+                "key_checked", "woken"):
+        assert key in COUNTERS, key
+    text = counts_text({"pulled_back": 1, "mailboxes": 3, "accounts_fetched": 2}, "fr")
+    assert text == "revenus d'Outlook : 1 ; boîtes : 3 ; comptes relevés : 2"
+    assert "pulled" not in text and "_" not in text
