@@ -19,7 +19,7 @@ from raccord.core.diagnosis import (
     diagnose_exception,
     diagnose_response,
 )
-from raccord.core.i18n import Tr
+from raccord.core.i18n import Tr, stored
 from raccord.core.models import CallLog, utcnow
 from raccord.core.ratelimit import Ceiling, Ticket
 
@@ -142,7 +142,7 @@ class Outgoing:
                     "The request went out but its answer was lost: its effect will be checked "
                     "with the service before any new try."))
             self.record(method, url, None, started, diagnosis.problem.value,
-                         diagnosis.message.en)
+                         diagnosis.message)
             raise ServiceError(diagnosis) from None
         if response.status_code in expect:
             verdict = judge(response) if judge is not None else None
@@ -150,7 +150,7 @@ class Outgoing:
                 self.record(method, url, response.status_code, started, "ok", None)
                 return response
             self.record(method, url, response.status_code, started, verdict.problem.value,
-                         verdict.message.en)
+                         verdict.message)
             self._refused_for_rate(verdict, tickets)
             raise ServiceError(verdict)
         why = ""
@@ -161,7 +161,7 @@ class Outgoing:
                 why = ""
         diagnosis = diagnose_response(response, self.hub.redactor.text(why))
         self.record(method, url, response.status_code, started, diagnosis.problem.value,
-                     diagnosis.message.en)
+                     diagnosis.message)
         self._refused_for_rate(diagnosis, tickets)
         raise ServiceError(diagnosis)
 
@@ -183,8 +183,11 @@ class Outgoing:
         return trace
 
     def record(self, method: str, url: str, status: int | None, started: float, outcome: str,
-                error: str | None) -> None:
+               error: str | Tr | None) -> None:
+        """One line of the call log (an error kept in both languages when it has them)."""
         redactor = self.hub.redactor
+        if isinstance(error, Tr):
+            error = stored(error)
         duration = int((time.monotonic() - started) * 1000)
         entry = {"at": utcnow(), "interface": self.interface, "method": method,
                  "url": redactor.url(url), "status": status, "duration_ms": duration,

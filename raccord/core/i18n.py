@@ -23,6 +23,21 @@ class Tr:
         return Tr(f"{self.fr} {other.fr}", f"{self.en} {other.en}")
 
 
+# A text kept in one column in both languages: the English, then this mark and the French.
+FR_MARK = "\n[fr] "
+
+
+def stored(message: Tr) -> str:
+    """`message` for a text column (read back with `read_stored`)."""
+    return message.en if message.fr == message.en else f"{message.en}{FR_MARK}{message.fr}"
+
+
+def read_stored(text: str | None, lang: str) -> str:
+    """A text column's text in the reader's language (English when no French was kept)."""
+    english, _, french = (text or "").partition(FR_MARK)
+    return french if lang == "fr" and french else english
+
+
 def pick_language(value: str | None) -> str:
     if value:
         for part in value.replace(";", ",").split(","):

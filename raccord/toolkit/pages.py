@@ -14,7 +14,7 @@ from jinja2.runtime import Context
 
 from raccord.core import formats, words
 from raccord.core.accounts import Account
-from raccord.core.i18n import Tr, pick_language
+from raccord.core.i18n import Tr, pick_language, read_stored
 from raccord.core.jobs import run_error
 from raccord.core.roles import ROLE_LABELS, Role, at_least
 from raccord.core.settings_store import SET_MARK, UNSET_MARK
@@ -62,6 +62,7 @@ TEMPLATES.env.filters.update({
     "task": _in_language(lambda v, lang="fr": words.task_label(v)(lang)),
     "duration": _in_language(lambda v, lang="fr": formats.duration(float(v or 0), lang)),
     "shown": _in_language(_shown_value),
+    "stored": _in_language(lambda v, lang="fr": read_stored(v, lang)),
 })
 
 

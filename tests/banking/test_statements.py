@@ -153,7 +153,7 @@ def test_a_gap_with_bridges_balance_is_shown_and_explained(bank: Bank) -> None:
     statement = generate(bank.hub, Request(bank.account().id, Period.SINCE_LAST, tomorrow),
                          "raccord-bot", today=tomorrow)
     assert statement.difference_cents == -10_000
-    assert "-100.00 €" in statement.explanation[0]["en"]
+    assert "-€100.00" in statement.explanation[0]["en"]
     assert "Fetch again" in statement.explanation[0]["en"]
 
 

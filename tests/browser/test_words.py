@@ -9,35 +9,66 @@ import pytest
 from playwright.sync_api import expect
 
 from raccord.core.hub import Hub
+from raccord.sandbox.server import ThreadedServer
 from raccord.sandbox.setup import Sandbox
-from tests.browser.populated import ENGLISH, RAW_DICT, console_pages, populate
-from tests.browser_fixtures import Console
+from raccord.sandbox.welcome import install_welcome
+from tests.browser.populated import (
+    ENGLISH,
+    RAW_DICT,
+    RAW_MOMENT,
+    console_pages,
+    job_names,
+    populate,
+)
+from tests.browser_fixtures import Console, CurrentApp
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("lang", ["fr"])
 def test_every_french_page_speaks_french(sandboxed_hub: Hub, sandbox: Sandbox,
-                                         operator: Console) -> None:
+                                         operator: Console,
+                                         console_server: tuple[ThreadedServer, CurrentApp]
+                                         ) -> None:
+    app = console_server[1].app
+    assert app is not None
+    install_welcome(app, sandbox)  # the sandbox's welcome page, walked too
     populate(sandboxed_hub, sandbox)
     page = operator.page
-    pages = console_pages(page, operator.url)
+    pages = console_pages(page, operator.url, limit=120, start=("/", "/welcome"))
     assert len(pages) > 25, pages
     for must in ("/transmissions", "/sirene", "/thirdparties", "/jobs", "/audit",
-                 "/companies", "/interfaces/certificates", "/interfaces/ocr"):
+                 "/companies", "/interfaces/certificates", "/interfaces/ocr", "/calendar",
+                 "/calendar/mailboxes/", "/calendar/appointments/", "/signatures/", "/bank",
+                 "/expenses/", "/mail", "/welcome"):
         assert any(p.startswith(must) for p in pages), must
     problems = []
     for path in pages:
         page.goto(operator.url + path)
         expect(page.locator("html")).to_have_attribute("lang", "fr")
-        text = page.locator("body").inner_text()
+        # What a user wrote or a service sent (a mail's text) is marked translate="no".
+        text = page.locator("body").evaluate(
+            "body => { const copy = body.cloneNode(true);"
+            " copy.querySelectorAll('[translate=no]').forEach(e => e.remove());"
+            " document.documentElement.appendChild(copy); const text = copy.innerText;"
+            " copy.remove(); return text; }")
         # Values the user typed and identifiers (URLs, file names, codes) are not words.
         words = ENGLISH.findall(re.sub(r"https?://\S+", "", text))
         if words:
             problems.append((path, sorted(set(words))))
         if RAW_DICT.search(text):
             problems.append((path, RAW_DICT.findall(text)))
-    assert problems == []
+        if RAW_MOMENT.search(text):
+            problems.append((path, RAW_MOMENT.findall(text)[:3]))
+        raw_jobs = [name for name in job_names()
+                    if re.search(r"(?<![\w.])" + re.escape(name) + r"(?![\w.])", text)]
+        if raw_jobs:
+            problems.append((path, sorted(raw_jobs)))
+    assert problems == [], "\n".join(map(str, problems))
+    for path in ("/", "/jobs"):  # the runs of every feature's jobs, by their words
+        page.goto(operator.url + path)
+        text = page.locator("body").inner_text()
+        assert [name for name in job_names() if name in text] == [], path
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

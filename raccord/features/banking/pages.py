@@ -23,7 +23,7 @@ from raccord.features.banking.jobs import FETCH_JOB
 from raccord.features.banking.periods import Period
 from raccord.features.banking.statements import Request as StatementRequest
 from raccord.features.banking.statements import generate, statement_lines
-from raccord.features.banking.texts import L
+from raccord.features.banking.texts import TRIGGERS, L
 from raccord.interfaces.bank.users import (
     BridgeUserError,
     create_user,
@@ -59,6 +59,7 @@ def screen_overview(hub: InterfaceHub, lang: str) -> dict[str, Any]:
 
 
 TEMPLATES.env.globals["bank_overview"] = screen_overview
+TEMPLATES.env.globals["bank_triggers"] = TRIGGERS
 
 
 # -- the Bridge user (a section of the bank screen) -----------------------------------------

@@ -11,11 +11,13 @@ statement only (a conditional update), and a statement never changes once writte
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, insert, select, update
 
+from raccord.core.formats import day, moment, money
 from raccord.core.i18n import Tr
 from raccord.core.models import aware
 from raccord.features.banking.bridge import BankRefusal
@@ -33,10 +35,13 @@ if TYPE_CHECKING:
     from raccord.core.hub import Hub
 
 
-def euros(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"{sign}{whole:,}.{part:02d}".replace(",", " ") + " €"
+def euros(cents: int, lang: str = "fr") -> str:
+    """`1 234,56 €` / `€1,234.56`."""
+    return money(Decimal(cents) / 100, "EUR", lang)
+
+
+def _moment(value: datetime | None, lang: str) -> str:
+    return moment(aware(value), lang) if value is not None else "?"
 
 
 @dataclass(frozen=True)
@@ -81,16 +86,16 @@ def generate(hub: Hub, request: Request, by: str, today: date | None = None) -> 
             start = account.statements_from
         if end > today:
             raise BankRefusal(Tr(
-                f"La période se termine le {end.isoformat()}, après aujourd'hui : un relevé "
+                f"La période se termine le {day(end, 'fr')}, après aujourd'hui : un relevé "
                 "ne couvre que des jours écoulés ou aujourd'hui.",
-                f"The period ends on {end.isoformat()}, after today: a statement covers only "
+                f"The period ends on {day(end, 'en')}, after today: a statement covers only "
                 "past days or today."))
         if end < start:
             raise BankRefusal(Tr(
                 f"Déjà couvert : le dernier relevé de ce compte va jusqu'au "
-                f"{previous.period_end.isoformat() if previous else start.isoformat()}.",
+                f"{day(previous.period_end if previous else start, 'fr')}.",
                 f"Already covered: this account's last statement runs to "
-                f"{previous.period_end.isoformat() if previous else start.isoformat()}."), 409)
+                f"{day(previous.period_end if previous else start, 'en')}."), 409)
         return _write(session, account, previous, request.period, start, end, by)
 
 
@@ -183,38 +188,39 @@ def _part(text: Tr, cents: int) -> dict[str, Any]:
 
 def _explain(session: Session, account: BankAccount, end: date, difference: int
              ) -> list[dict[str, Any]]:
-    balance_at = aware(account.balance_at).isoformat(timespec="minutes") \
-        if account.balance_at else "?"
+    read_fr, read_en = (_moment(account.balance_at, lang) for lang in ("fr", "en"))
     if difference == 0:
+        balance_fr, balance_en = (euros(account.balance_cents, lang) for lang in ("fr", "en"))
         return [_part(Tr(
-            f"Le solde de clôture concorde avec le solde Bridge ({euros(account.balance_cents)} "
-            f"lu le {balance_at}, moins les opérations comptabilisées après la période).",
-            f"The closing balance agrees with Bridge's balance ({euros(account.balance_cents)} "
-            f"read at {balance_at}, less what was booked after the period)."), 0)]
+            f"Le solde de clôture concorde avec le solde Bridge ({balance_fr} lu le {read_fr}, "
+            "moins les opérations comptabilisées après la période).",
+            f"The closing balance agrees with Bridge's balance ({balance_en} read at {read_en}, "
+            "less what was booked after the period)."), 0)]
     pending = int(session.scalar(select(func.coalesce(func.sum(BankTransaction.amount_cents), 0))
                                  .where(BankTransaction.account_id == account.id,
                                         BankTransaction.deleted.is_(False),
                                         BankTransaction.future.is_(True),
                                         BankTransaction.tx_date <= end)) or 0)
     if pending and difference == -pending:
+        pending_fr, pending_en = (euros(pending, lang) for lang in ("fr", "en"))
         return [_part(Tr(
-            f"Le solde Bridge compte déjà {euros(pending)} d'opérations en attente (cartes "
+            f"Le solde Bridge compte déjà {pending_fr} d'opérations en attente (cartes "
             "non encore comptabilisées) : elles entreront dans un prochain relevé une fois "
             "comptabilisées.",
-            f"Bridge's balance already counts {euros(pending)} of pending transactions (card "
+            f"Bridge's balance already counts {pending_en} of pending transactions (card "
             "payments not booked yet): they will enter a later statement once booked."),
             difference)]
-    fetched = aware(account.last_fetch_at).isoformat(timespec="minutes") \
-        if account.last_fetch_at else "?"
+    gap_fr, gap_en = (euros(difference, lang) for lang in ("fr", "en"))
+    fetched_fr, fetched_en = (_moment(account.last_fetch_at, lang) for lang in ("fr", "en"))
     return [_part(Tr(
-        f"Écart de {euros(difference)} inexpliqué par les transactions reçues : le solde Bridge "
-        f"(lu le {balance_at}) contient des opérations que Bridge n'a pas encore livrées "
-        f"(dernière récupération {fetched}), ou des opérations en attente. Relancez une "
+        f"Écart de {gap_fr} inexpliqué par les transactions reçues : le solde Bridge "
+        f"(lu le {read_fr}) contient des opérations que Bridge n'a pas encore livrées "
+        f"(dernière récupération {fetched_fr}), ou des opérations en attente. Relancez une "
         "récupération ; si l'écart demeure, comparez avec le relevé de la banque.",
-        f"A gap of {euros(difference)} not explained by the transactions received: Bridge's "
-        f"balance (read at {balance_at}) holds movements Bridge has not delivered yet (last "
-        f"fetch {fetched}), or pending ones. Fetch again; if the gap remains, compare with the "
-        "bank's own statement."), difference)]
+        f"A gap of {gap_en} not explained by the transactions received: Bridge's "
+        f"balance (read at {read_en}) holds movements Bridge has not delivered yet (last "
+        f"fetch {fetched_en}), or pending ones. Fetch again; if the gap remains, compare with "
+        "the bank's own statement."), difference)]
 
 
 def statement_lines(hub: Hub, statement_id: int) -> tuple[BankStatement, list[BankStatementLine]]:

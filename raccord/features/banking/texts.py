@@ -69,3 +69,10 @@ L = {
     "screen_link": Tr("Banques, comptes, transactions et relevés",
                       "Banks, accounts, transactions and statements"),
 }
+
+# What started a fetch run (the run's `trigger`).
+TRIGGERS = {
+    "schedule": Tr("planification", "schedule"), "webhook": Tr("à la demande de Bridge",
+                                                               "asked by Bridge"),
+    "console": Tr("console", "console"), "cli": Tr("ligne de commande", "command line"),
+}

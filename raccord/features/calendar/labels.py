@@ -13,7 +13,7 @@ from raccord.core.i18n import Tr
 
 STATES: dict[str, Tr] = {
     "pending": Tr("en attente", "pending"),
-    "synced": Tr("synchronisé", "in sync"),
+    "synced": Tr("synchronisé", "synced"),
     "failed": Tr("en échec", "failing"),
     "removed_in_outlook": Tr("supprimé dans Outlook", "removed in Outlook"),
     "deleted": Tr("supprimé par l'ERP", "deleted by the ERP"),

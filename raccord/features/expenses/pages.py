@@ -16,14 +16,22 @@ from fastapi.responses import RedirectResponse, Response
 from raccord.core.accounts import Account
 from raccord.core.httpsafe import RowId, content_disposition
 from raccord.core.i18n import Tr
-from raccord.features.expenses import service
+from raccord.features.expenses import labels, service
 from raccord.features.expenses.mileage import VEHICLE_LABELS
 from raccord.features.expenses.models import STATE_LABELS, ReportState
 from raccord.features.expenses.service import ExpenseData, ExpenseRefused, ReportData, VatLine
-from raccord.toolkit.pages import add_template_folder, any_account, check_csrf, hub_of, render
+from raccord.toolkit.pages import (
+    TEMPLATES,
+    add_template_folder,
+    any_account,
+    check_csrf,
+    hub_of,
+    render,
+)
 
 add_template_folder(Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
+TEMPLATES.env.globals["expense_labels"] = labels
 L = {
     "title": Tr("Notes de frais", "Expense reports"), "new": Tr("Nouvelle note", "New report"),
     "period": Tr("Période", "Period"), "from": Tr("Du", "From"), "to": Tr("au", "to"),

@@ -17,6 +17,7 @@ from raccord.features.mail import alertmail, views
 from raccord.features.mail.models import ALL_INTERFACES
 from raccord.features.mail.send import mark_sent, resend
 from raccord.toolkit.pages import (
+    TEMPLATES,
     Forbidden,
     add_template_folder,
     check_csrf,
@@ -30,6 +31,7 @@ from raccord.toolkit.texts import TEXTS
 
 add_template_folder(Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
+TEMPLATES.env.globals["mail_states"] = views.STATE_LABELS
 L = {
     "title": Tr("Courriels envoyés", "Sent mail"),
     "alerts_title": Tr("Alertes par courriel", "Alert mails"),

@@ -56,7 +56,7 @@ def adapter_class(http: Outgoing) -> type[HTTPAdapter]:
             except Exception as exc:
                 diagnosis = diagnose_exception(exc, url, http.timeout)
                 http.record(method, url, None, started, diagnosis.problem.value,
-                             diagnosis.message.en)
+                            diagnosis.message)
                 raise
             status = response.status_code
             http.record(method, url, status, started, _outcome(status),
