@@ -69,7 +69,7 @@ def test_connect_fetch_generate_and_download(browser: Browser, sandboxed_hub: Hu
         page.goto(f"{console_url}/bank/statements")
         page.select_option("#generate select[name=period]", "since_last")
         page.click("#generate button[type=submit]")
-        expect(page.locator("#difference")).to_have_text("0.00")
+        expect(page.locator("#difference")).to_have_text("0,00\xa0€")
         expect(page.locator("#check")).to_contain_text("concorde avec le solde Bridge")
         with page.expect_download() as download:
             page.click("a[data-format=camt053]")

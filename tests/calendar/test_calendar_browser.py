@@ -63,6 +63,6 @@ def test_an_appointment_moved_in_outlook_comes_back(operator: Console, graph_hub
         outlook.close()
 
     tab.click("button[data-action=sync-mailbox]")
-    expect(row.locator("td").nth(2)).to_have_text(tomorrow(15).strftime("%Y-%m-%d %H:%M"))
+    expect(row.locator("td").nth(2)).to_have_text(tomorrow(15).strftime("%d/%m/%Y %H:%M"))
     tab.click("a[href='/calendar/appointments/BR-1']")
     expect(tab.locator("tr[data-event=changed_in_outlook]")).to_have_count(1)

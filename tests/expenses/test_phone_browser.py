@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
+from raccord.core.formats import money, number
 from raccord.core.hub import Hub
 from raccord.core.roles import Role
 from raccord.core.settings_store import SYSTEM
@@ -69,7 +70,7 @@ def test_phone_flow(phone: Page, sandboxed_hub: Hub, console_url: str,
     phone.click("#confirm")
     card = phone.locator("[data-expense]").first
     expect(card).to_contain_text("Nom corrigé")
-    expect(card).to_contain_text(truth.total_incl_tax)
+    expect(card).to_contain_text(money(truth.total_incl_tax, "EUR", "fr"))
 
     phone.click("#trip-block summary")
     phone.locator("#trip_from").press_sequentially("Pari", delay=40)
@@ -84,7 +85,7 @@ def test_phone_flow(phone: Page, sandboxed_hub: Hub, console_url: str,
     no_sideways_scroll(phone)
     phone.click("#add-trip")
     trip = phone.locator("[data-expense]", has_text="km")
-    expect(trip).to_contain_text(f"{km:.1f} km")
+    expect(trip).to_contain_text(f"{number(f'{km:.1f}', 'fr', 1)} km")
     expect(trip).to_contain_text("5 CV")
 
     phone.click("#submit-report")
