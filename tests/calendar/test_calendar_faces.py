@@ -117,9 +117,9 @@ def test_cli_sync_and_status(graph_hub: Hub, calendars: Calendars) -> None:
     assert json.loads(done.stdout)["created"] == 2
     assert len(events_of(calendars)) == 2
     text = cli("calendar", "sync")
-    assert "1 mailbox(es) synchronised: 0 created, 0 updated" in text.stdout
+    assert "1 mailbox synchronised: 0 created, 0 updated" in text.stdout
     status = cli("calendar", "status")
-    assert MAILBOX in status.stdout and "success" in status.stdout
+    assert MAILBOX in status.stdout and "succeeded" in status.stdout
     unknown = cli("calendar", "sync", "nobody@contoso.com")
     assert unknown.exit_code == 1 and "unknown to raccord" in unknown.stderr
 

@@ -199,7 +199,7 @@ def test_the_settings_screen_warns_below_an_hour_and_shows_the_follow_up(sig_hub
     browser.client.cookies.set("lang", "en")
     page = browser.get("/interfaces/signature").text
     assert 'data-open="1"' in page and 'id="interval-warning"' not in page
-    assert "Last run" in page and "success" in page
+    assert "Last run" in page and "succeeded" in page
     assert browser.save("signature", "poll_interval_s", "600").status_code == 303
     page = browser.get("/interfaces/signature").text
     assert 'id="interval-warning"' in page and "loads the service" in page

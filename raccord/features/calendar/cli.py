@@ -12,8 +12,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from raccord.core.formats import plural
+from raccord.core.formats import moment, number, plural
 from raccord.core.i18n import Tr
+from raccord.core.words import outcome_label
 from raccord.features.calendar.labels import BUSY, SYNCED
 from raccord.features.calendar.labels import COUNTS as LABELS
 from raccord.features.calendar.status import calendar_status
@@ -45,7 +46,8 @@ def sync_command(mailboxes: Annotated[list[str] | None, typer.Argument(
     if as_json:
         out.print_json(json.dumps(data))
     else:
-        counts = ", ".join(f"{totals.counts[k]} {LABELS[k](words)}" for k in COUNTS)
+        counts = ", ".join(f"{number(totals.counts[k], words)} {LABELS[k](words)}"
+                           for k in COUNTS)
         colon = " : " if words == "fr" else ": "
         out.print(f"{plural(totals.mailboxes, *SYNCED, words)}{colon}{counts}.", markup=False)
         if totals.busy:
@@ -70,11 +72,15 @@ def status_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
                   Tr("Résultat", "Outcome")(words), Tr("Échecs", "Failures")(words),
                   Tr("En attente", "Pending")(words))
     for box in data["mailboxes"]:
-        table.add_row(box["address"], box["last_sync_at"] or "—", box["last_outcome"] or "—",
-                      str(box["failures"]), str(box["pending"]))
+        table.add_row(box["address"],
+                      moment(box["last_sync_at"], words, True) if box["last_sync_at"] else "—",
+                      outcome_label(box["last_outcome"])(words) if box["last_outcome"] else "—",
+                      number(box["failures"], words), number(box["pending"], words))
     out.print(table)
-    out.print(Tr(f"Protocole : {data['protocol']} · rendez-vous : {data['appointments']} · "
-                 f"en attente : {data['pending']} · en échec : {data['failed']}",
-                 f"Protocol: {data['protocol']} · appointments: {data['appointments']} · "
-                 f"pending: {data['pending']} · failed: {data['failed']}")(words),
+    protocol = "Microsoft Graph" if data["protocol"] == "graph" else "EWS"
+    figures = {k: number(data[k], words) for k in ("appointments", "pending", "failed")}
+    out.print(Tr(f"Protocole : {protocol} · rendez-vous : {figures['appointments']} · "
+                 f"en attente : {figures['pending']} · en échec : {figures['failed']}",
+                 f"Protocol: {protocol} · appointments: {figures['appointments']} · "
+                 f"pending: {figures['pending']} · failing: {figures['failed']}")(words),
               markup=False)
