@@ -249,7 +249,7 @@ def test_console_table_statements_and_downloads(bank: Bank) -> None:
                                              "period": "since_last",
                                              "on": date.today().isoformat()},
                         page="/bank/statements")
-    assert "Solde de clôture" in page.text and 'id="difference">0.00' in page.text
+    assert "Solde de clôture" in page.text and 'data-amount="0.00">0,00\xa0€' in page.text
     link = re.search(r'href="(/bank/statements/\d+/file\?format=camt053)"', page.text)
     assert link is not None
     download = console.http.get(link.group(1))
