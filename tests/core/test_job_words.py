@@ -33,7 +33,7 @@ def test_every_registered_job_has_a_task_word_in_both_languages() -> None:
 def test_the_features_counters_have_their_words() -> None:
     load_features()
     for key in ("pulled_back", "mailboxes", "busy", "requeued", "accounts_fetched", "booked",
-                "statements", "partly_signed", "retry_next_run", "alerts_resent",
+                "banks_repaired", "statements", "partly_signed", "retry_next_run", "alerts_resent",
                 "key_checked", "woken"):
         assert key in COUNTERS, key
     text = counts_text({"pulled_back": 1, "mailboxes": 3, "accounts_fetched": 2}, "fr")
