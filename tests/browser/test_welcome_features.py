@@ -67,7 +67,7 @@ def test_each_sample_receipt_is_read_by_ocr(newcomer: Console) -> None:
         expect(page.locator("#vat_rate_0")).to_have_value(sample.truth.vat[0].rate)
     page.click("#confirm")  # the last one (the scanned PDF) becomes an expense
     card = page.locator("[data-expense]").first
-    expect(card).to_contain_text(sample.truth.total_incl_tax)
+    expect(card).to_contain_text(money(sample.truth.total_incl_tax, "EUR", "fr"))
     expect(page.locator("main h1")).to_have_text("Essai raccord")
 
 
@@ -126,7 +126,7 @@ def test_the_demo_bank_connects_fetches_and_gives_a_statement(newcomer: Console)
     page.goto(f"{newcomer.url}/bank/statements")
     page.click("#generate button[type=submit]")
     expect(page.locator("main h1")).to_contain_text("Relevé")
-    expect(page.locator("#difference")).to_have_text("0.00")
+    expect(page.locator("#difference")).to_have_text("0,00\xa0€")
 
 
 def test_the_appointment_moved_in_outlook_comes_back(newcomer: Console) -> None:
@@ -154,7 +154,7 @@ def test_the_appointment_moved_in_outlook_comes_back(newcomer: Console) -> None:
         later[0].strftime("%Y-%m-%dT%H:%M"))
     page.goto(mailbox_page)
     page.click("button[data-action=sync-mailbox]")
-    expect(row.locator("td").nth(2)).to_have_text(later[0].strftime("%Y-%m-%d %H:%M"))
+    expect(row.locator("td").nth(2)).to_have_text(later[0].strftime("%d/%m/%Y %H:%M"))
 
 
 def test_the_demo_employee_signs_in_with_the_login_shown(newcomer: Console) -> None:
