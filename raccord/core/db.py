@@ -18,7 +18,10 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         private_sqlite(url)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # Connections kept for the request threads (40) and the workers: beyond SQLAlchemy's
+        # default five, each request opened and closed its own (measured in bench/api_load.py).
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               pool_size=20, max_overflow=20)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
