@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from cryptography import x509
-
 from raccord.core.formats import counted, day
 from raccord.core.hub import Hub
 from raccord.core.i18n import Tr
@@ -66,33 +64,30 @@ def trust_state(hub: Hub, now: datetime | None = None) -> TrustState:
                       soonest.not_after)
 
 
-def _issuer_of(host: str, port: int, timeout: float = 3.0) -> x509.Name | None:
-    """The issuer of the certificate a server presents (read, not trusted: nothing is sent)."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
+def _verified_by(pem: str, host: str, port: int, timeout: float = 3.0) -> bool:
+    """Whether the server's certificate chain verifies against this authority alone (a TLS
+    handshake trusting nothing else; nothing is sent)."""
+    context = ssl.create_default_context(cadata=pem)
     try:
         with socket.create_connection((host, port), timeout=timeout) as raw, \
-                context.wrap_socket(raw, server_hostname=host) as tls:
-            der = tls.getpeercert(binary_form=True)
+                context.wrap_socket(raw, server_hostname=host):
+            return True
     except (OSError, ssl.SSLError):
-        return None
-    return x509.load_der_x509_certificate(der).issuer if der else None
+        return False
 
 
 def interfaces_using(hub: Hub, info: CertificateInfo, urls: dict[str, str]) -> list[str]:
     """Which of these interfaces (name -> URL) reach a server whose certificate this authority
     issued: they would fail once it is removed."""
-    subject = x509.load_pem_x509_certificate(info.pem.encode()).subject
-    issuers: dict[tuple[str, int], x509.Name | None] = {}
+    verified: dict[tuple[str, int], bool] = {}
     using = []
     for name, url in urls.items():
         parts = urlsplit(url)
         if parts.scheme != "https" or not parts.hostname:
             continue
         where = (parts.hostname, parts.port or 443)
-        if where not in issuers:
-            issuers[where] = _issuer_of(*where)
-        if issuers[where] == subject:
+        if where not in verified:
+            verified[where] = _verified_by(info.pem, *where)
+        if verified[where]:
             using.append(name)
     return using
