@@ -3,13 +3,9 @@ runs the 500-invoice version)."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 from raccord.core.hub import Hub
 from raccord.core.settings_store import SYSTEM
@@ -18,8 +14,7 @@ from raccord.features.einvoicing.states import State
 from raccord.interfaces.chorus.simulator import ChorusSimulator
 from tests.chorus.conftest import sample
 from tests.chorus.helpers import drain, states
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.worker_process import start_worker, wait_until
 
 
 def test_with_ten_percent_of_calls_failing_every_invoice_ends_once(
@@ -43,22 +38,6 @@ def test_with_ten_percent_of_calls_failing_every_invoice_ends_once(
     assert Counter(final.values())["integrated"] >= 20
 
 
-def _worker(home: Path) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, RACCORD_HOME=str(home), PYTHONPATH=str(ROOT))
-    env.pop("RACCORD_REDIS_URL", None)
-    return subprocess.Popen([sys.executable, "-c", "from raccord.cli import main; main()",
-                             "worker", "--workers", "6", "--no-scheduler"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _wait(predicate: object, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return True
-        time.sleep(0.05)
-    return False
-
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_deposits_nothing_twice(
         chorus_hub: Hub, sim: ChorusSimulator) -> None:
@@ -67,21 +46,21 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_deposits_nothing_twice(
     for number in numbers:
         intake.receive(chorus_hub, "DEMO", "erp", data=sample(number))
     sim.faults.latency_ms = 250  # several deposits are in flight when the worker dies
-    first = _worker(chorus_hub.env.home)
+    first = start_worker(chorus_hub.env.home, workers=6)
     try:
-        assert _wait(lambda: sum(sim.portal.deposits.values()) >= 12, 120), "no progress"
+        assert wait_until(lambda: sum(sim.portal.deposits.values()) >= 12, 120), "no progress"
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait()
     in_flight = Counter(states(chorus_hub).values())["depositing"]
     print("in flight when killed:", in_flight)
-    second = _worker(chorus_hub.env.home)
+    second = start_worker(chorus_hub.env.home, workers=6)
     try:
         time.sleep(2 * 1 + transmit.LEASE_MARGIN_S + 1)  # the lease of the killed deposits
         swept = transmit.sweep(chorus_hub, stale_s=0)
         # The restarted worker's own reconciler may already have swept some of them.
         assert swept["interrupted"] <= in_flight
-        assert _wait(lambda: set(states(chorus_hub).values()) <= {"deposited", "integrated"},
+        assert wait_until(lambda: set(states(chorus_hub).values()) <= {"deposited", "integrated"},
                      120), Counter(states(chorus_hub).values())
     finally:
         second.send_signal(signal.SIGINT)

@@ -4,13 +4,9 @@ mailbox by its Message-ID (gmail.readonly), or left to a person when it cannot b
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -22,25 +18,7 @@ from raccord.features.mail.send import sweep
 from raccord.interfaces.gmail.sandbox_key import SANDBOX_CLIENT_ID, SANDBOX_DOMAIN
 from raccord.interfaces.gmail.serviceaccount import GMAIL_READONLY, GMAIL_SEND
 from raccord.interfaces.gmail.simulator import delegate
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _worker(home: Path) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, RACCORD_HOME=str(home), PYTHONPATH=str(ROOT))
-    env.pop("RACCORD_REDIS_URL", None)
-    return subprocess.Popen([sys.executable, "-c", "from raccord.cli import main; main()",
-                             "worker", "--workers", "2", "--no-scheduler"], cwd=ROOT, env=env,
-                            stdout=open(home / "worker.log", "ab"), stderr=subprocess.STDOUT)
-
-
-def _wait(predicate: object, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return True
-        time.sleep(0.05)
-    return False
+from tests.worker_process import start_worker, wait_until
 
 
 def states(hub: Hub) -> Counter[str]:
@@ -62,9 +40,9 @@ def kill_mid_send(hub: Hub, sim: Simulator, in_flight: int) -> None:
     at Gmail, the worker is killed."""
     sim.state["limits"].units_per_second = 100_000
     sim.state["lose_send_answers"] = True
-    worker = _worker(hub.env.home)
+    worker = start_worker(hub.env.home, workers=2)
     try:
-        assert _wait(lambda: len(sim.state["sent"]) >= in_flight, 90), (
+        assert wait_until(lambda: len(sim.state["sent"]) >= in_flight, 90), (
             hub.env.home / "worker.log").read_text()[-3000:]
     finally:
         worker.send_signal(signal.SIGKILL)
@@ -96,9 +74,9 @@ def test_a_send_killed_before_it_reached_gmail_is_sent_after_the_check(
     queue(mail_hub, 1)
     gmail_sim.state["limits"].units_per_second = 100_000
     gmail_sim.faults.latency_ms = 60_000  # the call waits at Google's door
-    worker = _worker(mail_hub.env.home)
+    worker = start_worker(mail_hub.env.home, workers=2)
     try:
-        assert _wait(lambda: states(mail_hub)["sending"] == 1, 60)
+        assert wait_until(lambda: states(mail_hub)["sending"] == 1, 60)
         time.sleep(0.5)
     finally:
         worker.send_signal(signal.SIGKILL)

@@ -3,14 +3,9 @@ none twice, and no draft is left behind."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable
-from pathlib import Path
 
 from raccord.core.hub import Hub
 from raccord.features.signatures import sending, store
@@ -18,25 +13,7 @@ from raccord.features.signatures.states import State
 from raccord.interfaces.signature.simulator import Universign
 from raccord.sandbox.setup import Sandbox
 from tests.signatures.conftest import ALICE, BOB, hand_over
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _worker(home: Path) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, RACCORD_HOME=str(home), PYTHONPATH=str(ROOT))
-    env.pop("RACCORD_REDIS_URL", None)
-    return subprocess.Popen([sys.executable, "-c", "from raccord.cli import main; main()",
-                             "worker", "--workers", "6", "--no-scheduler"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _wait(predicate: Callable[[], bool], timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+from tests.worker_process import start_worker, wait_until
 
 
 def _states(hub: Hub, ids: list[int]) -> Counter[str]:
@@ -50,20 +27,20 @@ def test_a_worker_killed_mid_sending_loses_nothing_and_sends_nothing_twice(
     uids = {r.uid for r in requests}
     sim = sandbox.simulators["signature"]
     sim.faults.latency_ms = 150  # several sends are half-built when the worker dies
-    first = _worker(sig_hub.env.home)
+    first = start_worker(sig_hub.env.home, workers=6)
     try:
-        assert _wait(lambda: sum(us.created[u] for u in uids) >= 5, 120), "no progress"
+        assert wait_until(lambda: sum(us.created[u] for u in uids) >= 5, 120), "no progress"
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait()
     in_flight = _states(sig_hub, ids)["sending"]
     print("in flight when killed:", in_flight, _states(sig_hub, ids))
-    second = _worker(sig_hub.env.home)
+    second = start_worker(sig_hub.env.home, workers=6)
     try:
         time.sleep(sending.lease_s(sig_hub.values("signature")) + 1)
         swept = sending.sweep(sig_hub)
         assert swept["interrupted"] <= in_flight
-        assert _wait(lambda: set(_states(sig_hub, ids)) == {State.SENT.value}, 120), \
+        assert wait_until(lambda: set(_states(sig_hub, ids)) == {State.SENT.value}, 120), \
             _states(sig_hub, ids)
     finally:
         second.send_signal(signal.SIGINT)
